@@ -1,0 +1,237 @@
+//! The `strata` command: reads files, runs the library, writes results and
+//! diagnostics. The only place that does I/O or chooses an exit code.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use strata::diagnostic::{self, Colour, Diagnostic};
+use strata::model::{self, Model};
+use strata::syntax;
+
+/// Exit codes: 0 ok, 1 invalid input, 2 usage or I/O.
+const EXIT_INVALID: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "strata",
+    version,
+    about = "Architecture diagrams as code: layered box-drawing text, SVG and PNG from one layout.",
+    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error.\n\nExamples:\n  strata check docs/architecture.strata\n  strata render docs/architecture.strata -o docs/architecture.txt"
+)]
+struct Cli {
+    /// When to colour diagnostics: auto colours on a terminal unless NO_COLOR is set.
+    #[arg(long, value_enum, default_value_t = ColourChoice::Auto, global = true)]
+    color: ColourChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check source files for errors without drawing them.
+    #[command(after_help = "Example:\n  strata check examples/*.strata\n\nPrints nothing and exits 0 when every file is valid.")]
+    Check {
+        /// Source files; `-` reads standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Draw a diagram.
+    #[command(
+        after_help = "Examples:\n  strata render examples/high-level-architecture.strata\n  strata render arch.strata -o arch.svg\n  cat arch.strata | strata render - -f json"
+    )]
+    Render {
+        /// The source file; `-` reads standard input.
+        file: PathBuf,
+        /// Where to write the result (standard output when absent or `-`).
+        /// The file is replaced only once the result is complete.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Output format; inferred from the extension of `--output` when absent
+        /// (.txt unicode, .svg, .png, .json), else unicode.
+        #[arg(short, long, value_enum)]
+        format: Option<Format>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColourChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Unicode box-drawing text.
+    Unicode,
+    /// Pure ASCII text.
+    Ascii,
+    Svg,
+    Png,
+    /// The checked model, in the schema of docs/JSON.md.
+    Json,
+}
+
+/// A failure that ends the command with an exit code.
+enum Failure {
+    /// The input is invalid; the diagnostics were printed.
+    Invalid,
+    /// A usage or I/O problem, with its message.
+    Usage(String),
+    /// Failures already reported; exit with this code.
+    Reported(u8),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let colour = match cli.color {
+        ColourChoice::Always => Colour::Always,
+        ColourChoice::Never => Colour::Never,
+        ColourChoice::Auto => {
+            let no_colour = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+            if std::io::stderr().is_terminal() && !no_colour { Colour::Always } else { Colour::Never }
+        }
+    };
+    let result = match cli.command {
+        Command::Check { files } => check(&files, colour),
+        Command::Render { file, output, format } => render(&file, output.as_deref(), format, colour),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Invalid) => ExitCode::from(EXIT_INVALID),
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Reported(code)) => ExitCode::from(code),
+    }
+}
+
+/// Checks every file, reporting all of them; the worst failure decides the exit code.
+fn check(files: &[PathBuf], colour: Colour) -> Result<(), Failure> {
+    let mut exit_code = 0;
+    for file in files {
+        match load(file, colour) {
+            Ok(_) => {}
+            Err(Failure::Invalid) => exit_code = exit_code.max(EXIT_INVALID),
+            Err(Failure::Usage(message)) => {
+                eprintln!("error: {message}");
+                exit_code = EXIT_USAGE;
+            }
+            Err(Failure::Reported(code)) => exit_code = exit_code.max(code),
+        }
+    }
+    if exit_code == 0 { Ok(()) } else { Err(Failure::Reported(exit_code)) }
+}
+
+fn render(file: &Path, output: Option<&Path>, format: Option<Format>, colour: Colour) -> Result<(), Failure> {
+    let output = output.filter(|path| *path != Path::new("-"));
+    let format = match (format, output) {
+        (Some(format), _) => format,
+        (None, Some(path)) => format_of(path)?,
+        (None, None) => Format::Unicode,
+    };
+    if let Some(path) = output {
+        refuse_to_overwrite_source(file, path)?;
+    }
+    let model = load(file, colour)?;
+    let bytes = match format {
+        Format::Json => model::to_json(&model).into_bytes(),
+        Format::Unicode | Format::Ascii | Format::Svg | Format::Png => {
+            let name = format.to_possible_value().expect("formats are named").get_name().to_owned();
+            return Err(Failure::Usage(format!("the {name} renderer is not yet implemented; `-f json` is available")));
+        }
+    };
+    match output {
+        Some(path) => write_atomically(path, &bytes),
+        None => std::io::stdout()
+            .write_all(&bytes)
+            .map_err(|error| Failure::Usage(format!("cannot write to standard output: {error}"))),
+    }
+}
+
+/// Reads, decodes, parses and lowers one file, printing its diagnostics.
+fn load(file: &Path, colour: Colour) -> Result<Model, Failure> {
+    let (name, bytes) = read_source(file)?;
+    let report = |diagnostics: &[Diagnostic], text: &str| {
+        eprint!("{}", diagnostic::render_all(diagnostics, &name, text, colour));
+        Failure::Invalid
+    };
+    let source = match syntax::decode(&bytes) {
+        Ok(source) => source,
+        Err(diagnostic) => return Err(report(&[diagnostic], &String::from_utf8_lossy(&bytes))),
+    };
+    strata::compile(source).map_err(|diagnostics| report(&diagnostics, source))
+}
+
+/// The display name and contents of a source file or of standard input.
+fn read_source(file: &Path) -> Result<(String, Vec<u8>), Failure> {
+    let limit = syntax::MAX_SOURCE_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let (name, result) = if file == Path::new("-") {
+        ("<stdin>".to_owned(), std::io::stdin().lock().take(limit).read_to_end(&mut bytes))
+    } else {
+        let name = file.display().to_string();
+        let result = std::fs::File::open(file).and_then(|opened| opened.take(limit).read_to_end(&mut bytes));
+        (name, result)
+    };
+    result.map_err(|error| Failure::Usage(format!("cannot read {name}: {error}")))?;
+    Ok((name, bytes))
+}
+
+fn format_of(path: &Path) -> Result<Format, Failure> {
+    let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or("");
+    match extension.to_ascii_lowercase().as_str() {
+        "txt" | "text" => Ok(Format::Unicode),
+        "svg" => Ok(Format::Svg),
+        "png" => Ok(Format::Png),
+        "json" => Ok(Format::Json),
+        _ => Err(Failure::Usage(format!(
+            "cannot tell the format from the name {}; pass -f unicode, ascii, svg, png or json",
+            path.display()
+        ))),
+    }
+}
+
+/// Writing the result over its own source would lose what the user wrote.
+fn refuse_to_overwrite_source(source: &Path, output: &Path) -> Result<(), Failure> {
+    if source == Path::new("-") {
+        return Ok(());
+    }
+    let same = match (source.canonicalize(), output.canonicalize()) {
+        (Ok(source), Ok(output)) => source == output,
+        _ => false,
+    };
+    if same {
+        return Err(Failure::Usage(format!(
+            "refusing to write the output over the source file {}",
+            source.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path`, then renames it into place, so
+/// the old file stays whole until the new one is complete.
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let failure = |error: std::io::Error| Failure::Usage(format!("cannot write {}: {error}", path.display()));
+    let file_name = path.file_name().ok_or_else(|| Failure::Usage(format!("{} is not a file name", path.display())))?;
+    let mut temporary_name = std::ffi::OsString::from(".");
+    temporary_name.push(file_name);
+    temporary_name.push(format!(".strata-{}.tmp", std::process::id()));
+    let temporary = path.with_file_name(temporary_name);
+    let written = std::fs::File::create(&temporary).and_then(|mut file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    });
+    if let Err(error) = written.and_then(|()| std::fs::rename(&temporary, path)) {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(failure(error));
+    }
+    Ok(())
+}
