@@ -114,8 +114,17 @@ impl Diagnostic {
         let pad = " ".repeat(gutter);
 
         let mut out = String::new();
-        let _ = writeln!(out, "{}{}", paint.error("error"), paint.bold(&format!(": {}", self.message)));
-        let _ = writeln!(out, "{pad}{} {file_name}:{line}:{column}", paint.blue("-->"));
+        let _ = writeln!(
+            out,
+            "{}{}",
+            paint.error("error"),
+            paint.bold(&format!(": {}", self.message))
+        );
+        let _ = writeln!(
+            out,
+            "{pad}{} {file_name}:{line}:{column}",
+            paint.blue("-->")
+        );
         let _ = writeln!(out, "{pad} {}", paint.blue("|"));
 
         let mut previous_line: Option<usize> = None;
@@ -128,12 +137,14 @@ impl Diagnostic {
             }
             let text = index.line_text(source, line_number);
             if previous_line != Some(line_number) {
+                let shown = printable(text);
                 let _ = writeln!(
                     out,
-                    "{} {} {}",
+                    "{} {}{}{}",
                     paint.blue(&format!("{:>gutter$}", line_number + 1)),
                     paint.blue("|"),
-                    expand_tabs(text)
+                    if shown.is_empty() { "" } else { " " },
+                    shown
                 );
             }
             previous_line = Some(line_number);
@@ -150,7 +161,11 @@ impl Diagnostic {
             } else {
                 format!("{mark} {}", label.note)
             };
-            let marks = if is_primary { paint.error(&marks) } else { paint.blue(&marks) };
+            let marks = if is_primary {
+                paint.error(&marks)
+            } else {
+                paint.blue(&marks)
+            };
             let _ = writeln!(out, "{pad} {} {}{marks}", paint.blue("|"), " ".repeat(lead));
         }
         for help in &self.help {
@@ -162,7 +177,12 @@ impl Diagnostic {
 
 /// Renders every diagnostic of one file, separated by blank lines, ending
 /// with a count when there is more than one.
-pub fn render_all(diagnostics: &[Diagnostic], file_name: &str, source: &str, colour: Colour) -> String {
+pub fn render_all(
+    diagnostics: &[Diagnostic],
+    file_name: &str,
+    source: &str,
+    colour: Colour,
+) -> String {
     let mut out = diagnostics
         .iter()
         .map(|diagnostic| diagnostic.render(file_name, source, colour))
@@ -190,7 +210,9 @@ impl LineIndex {
 
     /// The zero-based line holding byte `offset` (clamped to the text).
     fn line_of(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset).saturating_sub(1)
+        self.starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1)
     }
 
     fn line_start(&self, line: usize) -> usize {
@@ -200,7 +222,10 @@ impl LineIndex {
     /// The text of a line without its line break (LF or CRLF).
     fn line_text<'a>(&self, source: &'a str, line: usize) -> &'a str {
         let start = self.starts[line].min(source.len());
-        let end = self.starts.get(line + 1).map_or(source.len(), |&next| next - 1);
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(source.len(), |&next| next - 1);
         let text = &source[start..end.max(start)];
         text.strip_suffix('\r').unwrap_or(text)
     }
@@ -221,15 +246,32 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Width on a terminal, counting a tab as four columns like [`expand_tabs`].
+/// Width on a terminal of text as [`printable`] shows it.
 fn display_width(text: &str) -> usize {
     text.chars()
-        .map(|c| if c == '\t' { 4 } else { c.width().unwrap_or(0) })
+        .map(|c| match c {
+            '\t' => 4,
+            '\u{0}'..='\u{1f}' | '\u{7f}' => 1,
+            c => c.width().unwrap_or(0),
+        })
         .sum()
 }
 
-fn expand_tabs(text: &str) -> String {
-    text.replace('\t', "    ")
+/// A source line as shown: tabs expanded, control characters made visible
+/// (NUL as `␀`, one column each), no trailing white space.
+fn printable(text: &str) -> String {
+    let shown: String = text
+        .chars()
+        .map(|c| match c {
+            '\t' => "    ".to_owned(),
+            '\u{0}'..='\u{1f}' => {
+                char::from_u32(0x2400 + u32::from(c)).map_or_else(String::new, String::from)
+            }
+            '\u{7f}' => "\u{2421}".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    shown.trim_end().to_owned()
 }
 
 /// Wraps text in ANSI escapes when colour is on.

@@ -34,7 +34,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check source files for errors without drawing them.
-    #[command(after_help = "Example:\n  strata check examples/*.strata\n\nPrints nothing and exits 0 when every file is valid.")]
+    #[command(
+        after_help = "Example:\n  strata check examples/*.strata\n\nPrints nothing and exits 0 when every file is valid."
+    )]
     Check {
         /// Source files; `-` reads standard input.
         #[arg(required = true)]
@@ -94,12 +96,20 @@ fn main() -> ExitCode {
         ColourChoice::Never => Colour::Never,
         ColourChoice::Auto => {
             let no_colour = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
-            if std::io::stderr().is_terminal() && !no_colour { Colour::Always } else { Colour::Never }
+            if std::io::stderr().is_terminal() && !no_colour {
+                Colour::Always
+            } else {
+                Colour::Never
+            }
         }
     };
     let result = match cli.command {
         Command::Check { files } => check(&files, colour),
-        Command::Render { file, output, format } => render(&file, output.as_deref(), format, colour),
+        Command::Render {
+            file,
+            output,
+            format,
+        } => render(&file, output.as_deref(), format, colour),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -126,10 +136,19 @@ fn check(files: &[PathBuf], colour: Colour) -> Result<(), Failure> {
             Err(Failure::Reported(code)) => exit_code = exit_code.max(code),
         }
     }
-    if exit_code == 0 { Ok(()) } else { Err(Failure::Reported(exit_code)) }
+    if exit_code == 0 {
+        Ok(())
+    } else {
+        Err(Failure::Reported(exit_code))
+    }
 }
 
-fn render(file: &Path, output: Option<&Path>, format: Option<Format>, colour: Colour) -> Result<(), Failure> {
+fn render(
+    file: &Path,
+    output: Option<&Path>,
+    format: Option<Format>,
+    colour: Colour,
+) -> Result<(), Failure> {
     let output = output.filter(|path| *path != Path::new("-"));
     let format = match (format, output) {
         (Some(format), _) => format,
@@ -143,8 +162,14 @@ fn render(file: &Path, output: Option<&Path>, format: Option<Format>, colour: Co
     let bytes = match format {
         Format::Json => model::to_json(&model).into_bytes(),
         Format::Unicode | Format::Ascii | Format::Svg | Format::Png => {
-            let name = format.to_possible_value().expect("formats are named").get_name().to_owned();
-            return Err(Failure::Usage(format!("the {name} renderer is not yet implemented; `-f json` is available")));
+            let name = format
+                .to_possible_value()
+                .expect("formats are named")
+                .get_name()
+                .to_owned();
+            return Err(Failure::Usage(format!(
+                "the {name} renderer is not yet implemented; `-f json` is available"
+            )));
         }
     };
     match output {
@@ -159,7 +184,10 @@ fn render(file: &Path, output: Option<&Path>, format: Option<Format>, colour: Co
 fn load(file: &Path, colour: Colour) -> Result<Model, Failure> {
     let (name, bytes) = read_source(file)?;
     let report = |diagnostics: &[Diagnostic], text: &str| {
-        eprint!("{}", diagnostic::render_all(diagnostics, &name, text, colour));
+        eprint!(
+            "{}",
+            diagnostic::render_all(diagnostics, &name, text, colour)
+        );
         Failure::Invalid
     };
     let source = match syntax::decode(&bytes) {
@@ -174,10 +202,14 @@ fn read_source(file: &Path) -> Result<(String, Vec<u8>), Failure> {
     let limit = syntax::MAX_SOURCE_BYTES as u64 + 1;
     let mut bytes = Vec::new();
     let (name, result) = if file == Path::new("-") {
-        ("<stdin>".to_owned(), std::io::stdin().lock().take(limit).read_to_end(&mut bytes))
+        (
+            "<stdin>".to_owned(),
+            std::io::stdin().lock().take(limit).read_to_end(&mut bytes),
+        )
     } else {
         let name = file.display().to_string();
-        let result = std::fs::File::open(file).and_then(|opened| opened.take(limit).read_to_end(&mut bytes));
+        let result =
+            std::fs::File::open(file).and_then(|opened| opened.take(limit).read_to_end(&mut bytes));
         (name, result)
     };
     result.map_err(|error| Failure::Usage(format!("cannot read {name}: {error}")))?;
@@ -185,7 +217,10 @@ fn read_source(file: &Path) -> Result<(String, Vec<u8>), Failure> {
 }
 
 fn format_of(path: &Path) -> Result<Format, Failure> {
-    let extension = path.extension().and_then(|extension| extension.to_str()).unwrap_or("");
+    let extension = path
+        .extension()
+        .and_then(|extension| extension.to_str())
+        .unwrap_or("");
     match extension.to_ascii_lowercase().as_str() {
         "txt" | "text" => Ok(Format::Unicode),
         "svg" => Ok(Format::Svg),
@@ -219,8 +254,11 @@ fn refuse_to_overwrite_source(source: &Path, output: &Path) -> Result<(), Failur
 /// Writes to a temporary file beside `path`, then renames it into place, so
 /// the old file stays whole until the new one is complete.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let failure = |error: std::io::Error| Failure::Usage(format!("cannot write {}: {error}", path.display()));
-    let file_name = path.file_name().ok_or_else(|| Failure::Usage(format!("{} is not a file name", path.display())))?;
+    let failure =
+        |error: std::io::Error| Failure::Usage(format!("cannot write {}: {error}", path.display()));
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| Failure::Usage(format!("{} is not a file name", path.display())))?;
     let mut temporary_name = std::ffi::OsString::from(".");
     temporary_name.push(file_name);
     temporary_name.push(format!(".strata-{}.tmp", std::process::id()));

@@ -31,7 +31,9 @@ pub fn to_json(model: &Model) -> String {
                     },
                     label: &node.label,
                     bullets: &node.bullets,
-                    parent: model.parent(id).map(|parent| model.node(parent).id.as_str()),
+                    parent: model
+                        .parent(id)
+                        .map(|parent| model.node(parent).id.as_str()),
                     shape: match node.shape {
                         Shape::Box => "box",
                         Shape::Rounded => "rounded",

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use petgraph::stable_graph::StableDiGraph;
 
-use super::{Align, Direction, Edge, EdgeStyle, Heads, Model, Node, NodeId, NodeKind, Relation, Shape};
+use super::{
+    Align, Direction, Edge, EdgeStyle, Heads, Model, Node, NodeId, NodeKind, Relation, Shape,
+};
 use crate::diagnostic::{Diagnostic, Span};
 use crate::syntax::ast::{self, NodeKeyword, OperatorKind, Statement};
 
@@ -35,9 +37,14 @@ pub fn lower(diagram: &ast::Diagram) -> Result<Model, Vec<Diagnostic>> {
     }
     Ok(Model {
         title: lowering.title.map(|(title, _)| title),
-        direction: lowering.direction.map_or(Direction::Down, |(direction, _)| direction),
+        direction: lowering
+            .direction
+            .map_or(Direction::Down, |(direction, _)| direction),
         graph: lowering.graph,
-        rows: rows.into_iter().map(|row| row.into_iter().map(|(node, _)| node).collect()).collect(),
+        rows: rows
+            .into_iter()
+            .map(|row| row.into_iter().map(|(node, _)| node).collect())
+            .collect(),
     })
 }
 
@@ -110,7 +117,12 @@ impl<'a> Lowering<'a> {
             "down" => Direction::Down,
             "right" => Direction::Right,
             other => {
-                self.errors.push(unknown_value("direction", other, statement.value.span, DIRECTIONS));
+                self.errors.push(unknown_value(
+                    "direction",
+                    other,
+                    statement.value.span,
+                    DIRECTIONS,
+                ));
                 return;
             }
         };
@@ -130,10 +142,15 @@ impl<'a> Lowering<'a> {
     fn top_level_only(&mut self, keyword: &str, span: Span, parent: Option<NodeId>) -> bool {
         let Some(parent) = parent else { return false };
         self.errors.push(
-            Diagnostic::error(format!("`{keyword}` belongs at the top level of the file"), span)
-                .with_note("inside a body")
-                .with_secondary(self.graph[parent].span, "in the body of this node")
-                .with_help(format!("move the `{keyword}` statement out of every `{{ ... }}`")),
+            Diagnostic::error(
+                format!("`{keyword}` belongs at the top level of the file"),
+                span,
+            )
+            .with_note("inside a body")
+            .with_secondary(self.graph[parent].span, "in the body of this node")
+            .with_help(format!(
+                "move the `{keyword}` statement out of every `{{ ... }}`"
+            )),
         );
         true
     }
@@ -197,10 +214,13 @@ impl<'a> Lowering<'a> {
         }
         match self.ids.get(declaration.id.name.as_str()) {
             Some(&first) => self.errors.push(
-                Diagnostic::error(format!("duplicate id `{}`", declaration.id.name), declaration.id.span)
-                    .with_note("declared again here")
-                    .with_secondary(self.graph[first].span, "first declared here")
-                    .with_help("ids share one namespace across the whole file; rename one of them"),
+                Diagnostic::error(
+                    format!("duplicate id `{}`", declaration.id.name),
+                    declaration.id.span,
+                )
+                .with_note("declared again here")
+                .with_secondary(self.graph[first].span, "first declared here")
+                .with_help("ids share one namespace across the whole file; rename one of them"),
             ),
             None => {
                 self.ids.insert(&declaration.id.name, node);
@@ -211,7 +231,8 @@ impl<'a> Lowering<'a> {
             self.statements(body, Some(node));
         }
 
-        let is_container = kind != NodeKind::Component || self.graph.neighbors(node).next().is_some();
+        let is_container =
+            kind != NodeKind::Component || self.graph.neighbors(node).next().is_some();
         if let (Some(text), true) = (attributes.get("shape"), is_container) {
             if matches!(shape, Shape::Cylinder | Shape::Person) {
                 self.errors.push(
@@ -240,7 +261,10 @@ impl<'a> Lowering<'a> {
     }
 
     fn edge_statement(&mut self, statement: &'a ast::EdgeStatement) {
-        let label = statement.label.as_ref().filter(|label| self.check_not_blank(label, "edge label"));
+        let label = statement
+            .label
+            .as_ref()
+            .filter(|label| self.check_not_blank(label, "edge label"));
         let attributes = self.attributes(&statement.attributes, EDGE_ATTRIBUTES, "an edge");
         let style = match attributes.get("style").map(|text| text.value.as_str()) {
             Some("dashed") => EdgeStyle::Dashed,
@@ -250,7 +274,11 @@ impl<'a> Lowering<'a> {
         let lists: Vec<Vec<(NodeId, &ast::Ident)>> = statement
             .lists
             .iter()
-            .map(|list| list.iter().filter_map(|ident| self.resolve(ident).map(|node| (node, ident))).collect())
+            .map(|list| {
+                list.iter()
+                    .filter_map(|ident| self.resolve(ident).map(|node| (node, ident)))
+                    .collect()
+            })
             .collect();
         for (hop, operator) in statement.operators.iter().enumerate() {
             for &(left, left_ident) in &lists[hop] {
@@ -277,7 +305,13 @@ impl<'a> Lowering<'a> {
     }
 
     /// Refuses edges that cannot be drawn between two separate boxes.
-    fn check_edge_ends(&mut self, left: &ast::Ident, right: &ast::Ident, left_node: NodeId, right_node: NodeId) -> bool {
+    fn check_edge_ends(
+        &mut self,
+        left: &ast::Ident,
+        right: &ast::Ident,
+        left_node: NodeId,
+        right_node: NodeId,
+    ) -> bool {
         if left_node == right_node {
             self.errors.push(
                 Diagnostic::error(format!("an edge from `{}` to itself", left.name), Span::new(left.span.start, right.span.end))
@@ -305,7 +339,8 @@ impl<'a> Lowering<'a> {
     }
 
     fn is_ancestor(&self, ancestor: NodeId, node: NodeId) -> bool {
-        std::iter::successors(self.parent(node), |&above| self.parent(above)).any(|above| above == ancestor)
+        std::iter::successors(self.parent(node), |&above| self.parent(above))
+            .any(|above| above == ancestor)
     }
 
     fn parent(&self, node: NodeId) -> Option<NodeId> {
@@ -313,7 +348,11 @@ impl<'a> Lowering<'a> {
     }
 
     /// Checks a row; returns its members with their ids when it is valid.
-    fn row(&mut self, row: &'a ast::Row, earlier: &[Vec<(NodeId, &'a ast::Ident)>]) -> Option<Vec<(NodeId, &'a ast::Ident)>> {
+    fn row(
+        &mut self,
+        row: &'a ast::Row,
+        earlier: &[Vec<(NodeId, &'a ast::Ident)>],
+    ) -> Option<Vec<(NodeId, &'a ast::Ident)>> {
         let mut members: Vec<(NodeId, &ast::Ident)> = Vec::new();
         let mut valid = true;
         for ident in &row.members {
@@ -323,9 +362,12 @@ impl<'a> Lowering<'a> {
             };
             if let Some((_, first)) = members.iter().find(|(member, _)| *member == node) {
                 self.errors.push(
-                    Diagnostic::error(format!("`{}` appears twice in this row", ident.name), ident.span)
-                        .with_note("again here")
-                        .with_secondary(first.span, "first here"),
+                    Diagnostic::error(
+                        format!("`{}` appears twice in this row", ident.name),
+                        ident.span,
+                    )
+                    .with_note("again here")
+                    .with_secondary(first.span, "first here"),
                 );
                 valid = false;
                 continue;
@@ -361,16 +403,22 @@ impl<'a> Lowering<'a> {
         }
         if let Some(&(first, first_ident)) = members.first() {
             let expected = self.parent(first);
-            if let Some(&(stranger, stranger_ident)) = members.iter().find(|(member, _)| self.parent(*member) != expected) {
+            if let Some(&(stranger, stranger_ident)) = members
+                .iter()
+                .find(|(member, _)| self.parent(*member) != expected)
+            {
                 let place = |node: Option<NodeId>| match node {
                     Some(node) => format!("inside `{}`", self.graph[node].id),
                     None => "at the top level".to_owned(),
                 };
                 self.errors.push(
-                    Diagnostic::error("the nodes of a row must share one container", stranger_ident.span)
-                        .with_note(place(self.parent(stranger)))
-                        .with_secondary(first_ident.span, place(expected))
-                        .with_help("a row arranges siblings; move the nodes into the same container"),
+                    Diagnostic::error(
+                        "the nodes of a row must share one container",
+                        stranger_ident.span,
+                    )
+                    .with_note(place(self.parent(stranger)))
+                    .with_secondary(first_ident.span, place(expected))
+                    .with_help("a row arranges siblings; move the nodes into the same container"),
                 );
                 valid = false;
             }
@@ -383,11 +431,14 @@ impl<'a> Lowering<'a> {
         if let Some(&node) = self.ids.get(ident.name.as_str()) {
             return Some(node);
         }
-        let mut diagnostic =
-            Diagnostic::error(format!("unknown id `{}`", ident.name), ident.span).with_note("not declared anywhere");
+        let mut diagnostic = Diagnostic::error(format!("unknown id `{}`", ident.name), ident.span)
+            .with_note("not declared anywhere");
         if self.suggestions_made < MAX_SUGGESTIONS {
             self.suggestions_made += 1;
-            let known = self.graph.node_indices().map(|node| self.graph[node].id.as_str());
+            let known = self
+                .graph
+                .node_indices()
+                .map(|node| self.graph[node].id.as_str());
             if let Some(close) = closest(&ident.name, known) {
                 let declared = self.graph[self.ids[close]].span;
                 diagnostic = diagnostic
@@ -395,7 +446,10 @@ impl<'a> Lowering<'a> {
                     .with_secondary(declared, format!("`{close}` is declared here"));
             }
         }
-        self.errors.push(diagnostic.with_help("declare every node before or after its edges, e.g. `name \"Label\"`"));
+        self.errors.push(diagnostic.with_help(format!(
+            "declare it anywhere in the file: `{} \"Label\"`",
+            ident.name
+        )));
         None
     }
 
@@ -412,12 +466,17 @@ impl<'a> Lowering<'a> {
             let key = attribute.key.name.as_str();
             let Some((_, values)) = table.iter().find(|(name, _)| *name == key) else {
                 let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
-                let mut diagnostic = Diagnostic::error(format!("unknown attribute `{key}` on {owner}"), attribute.key.span)
-                    .with_note("unknown attribute");
+                let mut diagnostic = Diagnostic::error(
+                    format!("unknown attribute `{key}` on {owner}"),
+                    attribute.key.span,
+                )
+                .with_note("unknown attribute");
                 if let Some(close) = closest(key, names.iter().copied()) {
                     diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
                 }
-                self.errors.push(diagnostic.with_help(format!("attributes of {owner}: {}", names.join(", "))));
+                self.errors.push(
+                    diagnostic.with_help(format!("attributes of {owner}: {}", names.join(", "))),
+                );
                 continue;
             };
             if let Some(&first) = seen.get(key) {
@@ -432,7 +491,12 @@ impl<'a> Lowering<'a> {
             if values.contains(&attribute.value.value.as_str()) {
                 valid.insert(key, &attribute.value);
             } else {
-                self.errors.push(unknown_value(key, &attribute.value.value, attribute.value.span, values));
+                self.errors.push(unknown_value(
+                    key,
+                    &attribute.value.value,
+                    attribute.value.span,
+                    values,
+                ));
             }
         }
         valid
@@ -458,7 +522,8 @@ impl<'a> Lowering<'a> {
 }
 
 fn unknown_value(what: &str, value: &str, span: Span, valid: &[&str]) -> Diagnostic {
-    let mut diagnostic = Diagnostic::error(format!("unknown {what} `{value}`"), span).with_note(format!("not a valid {what}"));
+    let mut diagnostic = Diagnostic::error(format!("unknown {what} `{value}`"), span)
+        .with_note(format!("not a valid {what}"));
     if let Some(close) = closest(value, valid.iter().copied()) {
         diagnostic = diagnostic.with_help(format!("did you mean `{close}`?"));
     }
@@ -468,10 +533,11 @@ fn unknown_value(what: &str, value: &str, span: Span, valid: &[&str]) -> Diagnos
 /// The candidate nearest to `name` by edit distance, if one is near enough
 /// to be a typo; the first such candidate wins ties.
 fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    // One edit in three characters, as rustc allows; names of one or two
+    // characters are too short to tell a typo from another name.
     let limit = match name.chars().count() {
-        0..=3 => 1,
-        4..=6 => 2,
-        _ => 3,
+        0..=2 => return None,
+        length => (length / 3).clamp(1, 3),
     };
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
@@ -495,7 +561,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != cb));
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
             diagonal = above;
         }
     }

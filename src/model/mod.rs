@@ -161,7 +161,9 @@ impl Model {
 
     /// Top-level nodes in source order.
     pub fn roots(&self) -> Vec<NodeId> {
-        self.nodes().filter(|&node| self.parent(node).is_none()).collect()
+        self.nodes()
+            .filter(|&node| self.parent(node).is_none())
+            .collect()
     }
 
     /// The node that contains `node`, if any.
@@ -192,7 +194,8 @@ impl Model {
 
     /// Whether `ancestor` contains `node`, directly or through other nodes.
     pub fn contains(&self, ancestor: NodeId, node: NodeId) -> bool {
-        std::iter::successors(self.parent(node), |&above| self.parent(above)).any(|above| above == ancestor)
+        std::iter::successors(self.parent(node), |&above| self.parent(above))
+            .any(|above| above == ancestor)
     }
 
     /// Every flow edge in source order.

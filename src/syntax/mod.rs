@@ -18,9 +18,15 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Diagnostic> {
     std::str::from_utf8(bytes).map_err(|error| {
         let at = error.valid_up_to();
         let length = error.error_len().unwrap_or(bytes.len() - at);
-        Diagnostic::error(format!("the file is not valid UTF-8: invalid byte 0x{:02X} at offset {at}", bytes[at]), Span::new(at, at + length))
-            .with_note("not UTF-8")
-            .with_help("save the file as UTF-8")
+        Diagnostic::error(
+            format!(
+                "the file is not valid UTF-8: invalid byte 0x{:02X} at offset {at}",
+                bytes[at]
+            ),
+            Span::new(at, at + length),
+        )
+        .with_note("not UTF-8")
+        .with_help("save the file as UTF-8")
     })
 }
 

@@ -80,7 +80,11 @@ impl Builder {
                 Rule::string => labels.push(self.text(part)),
                 Rule::attributes => attributes = self.attributes(part),
                 Rule::body => {
-                    body = Some(part.into_inner().map(|inner| self.statement(inner)).collect());
+                    body = Some(
+                        part.into_inner()
+                            .map(|inner| self.statement(inner))
+                            .collect(),
+                    );
                 }
                 rule => unreachable!("the grammar has no node part {rule:?}"),
             }
@@ -224,7 +228,9 @@ fn operator(pair: Pair<'_, Rule>) -> Operator {
 }
 
 fn last_inner(pair: Pair<'_, Rule>) -> Pair<'_, Rule> {
-    pair.into_inner().last().expect("the grammar gives this rule an inner value")
+    pair.into_inner()
+        .last()
+        .expect("the grammar gives this rule an inner value")
 }
 
 fn span_of(pair: &Pair<'_, Rule>) -> Span {
@@ -252,11 +258,14 @@ fn grammar_error(source: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
         [only] => format!("expected {only}, found {found}"),
         [init @ .., last] => format!("expected {} or {last}, found {found}", init.join(", ")),
     };
-    let diagnostic = Diagnostic::error(message, Span::new(at, at + length)).with_note("unexpected here");
+    let diagnostic =
+        Diagnostic::error(message, Span::new(at, at + length)).with_note("unexpected here");
     let first = source[at.min(source.len())..].chars().next();
     if first.is_some_and(|c| !c.is_ascii() && c.is_alphanumeric()) {
         diagnostic.with_help("ids use ASCII letters, digits, `_` and `-`; write other scripts in label strings: `web \"ウェブ\"`")
-    } else if found == "a string" && expected.contains(&"an id") {
+    } else if found == "a string"
+        && (expected.contains(&"an id") || expected.contains(&"a statement"))
+    {
         diagnostic.with_help("ids come before labels: `web \"Web App\"`")
     } else {
         diagnostic
@@ -269,9 +278,11 @@ fn describe(rule: Rule) -> &'static str {
         Rule::EOI => "end of file",
         Rule::ident | Rule::ident_list => "an id",
         Rule::string | Rule::string_content => "a string",
-        Rule::arrow | Rule::forward_arrow | Rule::backward_arrow | Rule::both_arrow | Rule::plain_line => {
-            "an edge operator (`->`, `<-`, `<->`, `--`)"
-        }
+        Rule::arrow
+        | Rule::forward_arrow
+        | Rule::backward_arrow
+        | Rule::both_arrow
+        | Rule::plain_line => "an edge operator (`->`, `<-`, `<->`, `--`)",
         Rule::body => "`{`",
         Rule::attributes => "`[`",
         Rule::attribute => "an attribute `key=value`",
@@ -296,6 +307,10 @@ fn found_at(source: &str, at: usize) -> (String, usize) {
             .unwrap_or(rest.len());
         return (format!("`{}`", &rest[..length]), length);
     }
-    let shown = if first.is_control() { first.escape_default().to_string() } else { first.to_string() };
+    let shown = if first.is_control() {
+        first.escape_default().to_string()
+    } else {
+        first.to_string()
+    };
     (format!("`{shown}`"), first.len_utf8())
 }

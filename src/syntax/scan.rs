@@ -18,9 +18,11 @@ pub fn check(source: &str) -> Result<(), Diagnostic> {
     check_size(source.len())?;
     let bytes = source.as_bytes();
     if let Some(at) = bytes.iter().position(|&byte| byte == 0) {
-        return Err(Diagnostic::error(format!("NUL byte at offset {at}"), Span::new(at, at + 1))
-            .with_note("a text file never holds NUL")
-            .with_help("is this a binary file, or one saved as UTF-16?"));
+        return Err(
+            Diagnostic::error(format!("NUL byte at offset {at}"), Span::new(at, at + 1))
+                .with_note("a text file never holds NUL")
+                .with_help("is this a binary file, or one saved as UTF-16?"),
+        );
     }
     let mut open_braces: Vec<usize> = Vec::new();
     let mut at = 0;
@@ -37,7 +39,9 @@ pub fn check(source: &str) -> Result<(), Diagnostic> {
                         Span::new(at, at + 1),
                     )
                     .with_note(format!("level {} starts here", MAX_NESTING + 1))
-                    .with_help("flatten the diagram: containers rarely need more than a few levels"));
+                    .with_help(
+                        "flatten the diagram: containers rarely need more than a few levels",
+                    ));
                 }
                 at += 1;
             }
@@ -91,9 +95,11 @@ fn end_of_string(bytes: &[u8], start: usize) -> Result<usize, Diagnostic> {
             _ => at += 1,
         }
     }
-    Err(Diagnostic::error("unterminated string", Span::new(start, at))
-        .with_note("this string has no closing `\"` on its line")
-        .with_help("strings end on the line they start; write `\\n` for a line break"))
+    Err(
+        Diagnostic::error("unterminated string", Span::new(start, at))
+            .with_note("this string has no closing `\"` on its line")
+            .with_help("strings end on the line they start; write `\\n` for a line break"),
+    )
 }
 
 #[cfg(test)]
@@ -115,6 +121,9 @@ mod tests {
     #[test]
     fn an_escaped_quote_does_not_end_a_string() {
         assert!(check(r#"a "say \"hi\"" b"#).is_ok());
-        assert_eq!(check("a \"open\\\"\n").unwrap_err().message, "unterminated string");
+        assert_eq!(
+            check("a \"open\\\"\n").unwrap_err().message,
+            "unterminated string"
+        );
     }
 }

@@ -1,0 +1,55 @@
+//! Data-driven tests. Each file under `tests/cases/` is one small source and
+//! one behaviour; its snapshot is what `check` makes of it. Cases under
+//! `model/` (and every example) must compile and snapshot the model's JSON;
+//! cases under `errors/` must fail and snapshot the rendered diagnostics.
+//! `cargo insta review` accepts changed snapshots.
+
+use std::path::Path;
+
+use strata::diagnostic::{Colour, render_all};
+
+/// What a test case turns into: the model as JSON, or the diagnostics.
+fn check(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).expect("test case is readable");
+    let name = path.file_name().expect("a file").to_string_lossy();
+    let source = strata::syntax::decode(&bytes).map_err(|error| {
+        render_all(
+            &[error],
+            &name,
+            &String::from_utf8_lossy(&bytes),
+            Colour::Never,
+        )
+    })?;
+    match strata::compile(source) {
+        Ok(model) => Ok(strata::model::to_json(&model)),
+        Err(diagnostics) => Err(render_all(&diagnostics, &name, source, Colour::Never)),
+    }
+}
+
+#[test]
+fn model_cases() {
+    insta::glob!("cases/model/*.strata", |path| {
+        let json = check(path)
+            .unwrap_or_else(|errors| panic!("{} should compile:\n{errors}", path.display()));
+        insta::assert_snapshot!(json);
+    });
+}
+
+#[test]
+fn examples() {
+    insta::glob!("../examples", "*.strata", |path| {
+        let json = check(path)
+            .unwrap_or_else(|errors| panic!("{} should compile:\n{errors}", path.display()));
+        insta::assert_snapshot!(json);
+    });
+}
+
+#[test]
+fn error_cases() {
+    insta::glob!("cases/errors/*.strata", |path| {
+        let Err(diagnostics) = check(path) else {
+            panic!("{} should be refused", path.display());
+        };
+        insta::assert_snapshot!(diagnostics);
+    });
+}
