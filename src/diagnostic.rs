@@ -130,10 +130,10 @@ impl Diagnostic {
         let mut previous_line: Option<usize> = None;
         for (label, is_primary) in labels {
             let line_number = index.line_of(label.span.start);
-            if let Some(previous) = previous_line {
-                if line_number > previous + 1 {
-                    let _ = writeln!(out, "{}", paint.blue("..."));
-                }
+            if let Some(previous) = previous_line
+                && line_number > previous + 1
+            {
+                let _ = writeln!(out, "{}", paint.blue("..."));
             }
             let text = index.line_text(source, line_number);
             if previous_line != Some(line_number) {
@@ -251,8 +251,7 @@ fn display_width(text: &str) -> usize {
     text.chars()
         .map(|c| match c {
             '\t' => 4,
-            '\u{0}'..='\u{1f}' | '\u{7f}' => 1,
-            c => c.width().unwrap_or(0),
+            c => visible(c).width().unwrap_or(0),
         })
         .sum()
 }
@@ -264,14 +263,21 @@ fn printable(text: &str) -> String {
         .chars()
         .map(|c| match c {
             '\t' => "    ".to_owned(),
-            '\u{0}'..='\u{1f}' => {
-                char::from_u32(0x2400 + u32::from(c)).map_or_else(String::new, String::from)
-            }
-            '\u{7f}' => "\u{2421}".to_owned(),
-            c => c.to_string(),
+            c => visible(c).to_string(),
         })
         .collect();
     shown.trim_end().to_owned()
+}
+
+/// A control character's visible stand-in: its Control Pictures symbol
+/// (`␀`, `␇`, `␡`) or `�` past DEL; other characters as they are.
+fn visible(c: char) -> char {
+    match c {
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}'),
+        '\u{7f}' => '\u{2421}',
+        c if c.is_control() => '\u{fffd}',
+        c => c,
+    }
 }
 
 /// Wraps text in ANSI escapes when colour is on.

@@ -96,7 +96,7 @@ impl<'a> Lowering<'a> {
         if self.top_level_only("title", title.span, parent) {
             return;
         }
-        self.check_not_blank(&title.text, "title");
+        self.check_one_line(&title.text, "title");
         if let Some((_, first)) = self.title {
             self.errors.push(
                 Diagnostic::error("the diagram has two titles", title.span)
@@ -113,7 +113,7 @@ impl<'a> Lowering<'a> {
         if self.top_level_only("direction", statement.span, parent) {
             return;
         }
-        let direction = match statement.value.name.as_str() {
+        let direction = match statement.value.value.as_str() {
             "down" => Direction::Down,
             "right" => Direction::Right,
             other => {
@@ -172,9 +172,7 @@ impl<'a> Lowering<'a> {
 
         let mut label = Vec::new();
         for text in &declaration.labels {
-            if self.check_not_blank(text, "label") {
-                label.extend(text.value.split('\n').map(str::to_owned));
-            }
+            label.extend(self.lines(text, "label"));
         }
         if label.is_empty() {
             label.push(declaration.id.name.clone());
@@ -233,15 +231,15 @@ impl<'a> Lowering<'a> {
 
         let is_container =
             kind != NodeKind::Component || self.graph.neighbors(node).next().is_some();
-        if let (Some(text), true) = (attributes.get("shape"), is_container) {
-            if matches!(shape, Shape::Cylinder | Shape::Person) {
-                self.errors.push(
+        if let (Some(text), true) = (attributes.get("shape"), is_container)
+            && matches!(shape, Shape::Cylinder | Shape::Person)
+        {
+            self.errors.push(
                     Diagnostic::error(format!("a container cannot have the shape `{}`", text.value), text.span)
                         .with_note("shape of a container")
-                        .with_secondary(declaration.id.span, "this node contains other nodes")
+                        .with_secondary(declaration.id.span, "this node is a container")
                         .with_help("containers are drawn as `box` or `rounded`; give the shape to a component inside"),
                 );
-            }
         }
     }
 
@@ -254,17 +252,15 @@ impl<'a> Lowering<'a> {
             );
             return;
         };
-        if self.check_not_blank(text, "bullet line") {
-            let bullets = &mut self.graph[parent].bullets;
-            bullets.extend(text.value.split('\n').map(str::to_owned));
-        }
+        let lines = self.lines(text, "bullet line");
+        self.graph[parent].bullets.extend(lines);
     }
 
     fn edge_statement(&mut self, statement: &'a ast::EdgeStatement) {
         let label = statement
             .label
             .as_ref()
-            .filter(|label| self.check_not_blank(label, "edge label"));
+            .filter(|label| self.check_one_line(label, "edge label"));
         let attributes = self.attributes(&statement.attributes, EDGE_ATTRIBUTES, "an edge");
         let style = match attributes.get("style").map(|text| text.value.as_str()) {
             Some("dashed") => EdgeStyle::Dashed,
@@ -502,23 +498,54 @@ impl<'a> Lowering<'a> {
         valid
     }
 
-    /// Reports an empty or blank text; returns whether the text has content.
-    fn check_not_blank(&mut self, text: &ast::Text, what: &str) -> bool {
-        if !text.value.trim().is_empty() {
-            return true;
+    /// The lines of a node label or bullet text (split at `\n`), reporting
+    /// blank ones; an invalid text gives no lines.
+    fn lines(&mut self, text: &ast::Text, what: &str) -> Vec<String> {
+        let lines: Vec<String> = text.value.split('\n').map(str::to_owned).collect();
+        if text.value.trim().is_empty() {
+            let help = match what {
+                "label" => "leave the label out to label the node with its id",
+                _ => "write some text or remove the line",
+            };
+            self.errors.push(blank(text, what).with_help(help));
+            return Vec::new();
         }
-        let help = match what {
-            "label" => "leave the label out to label the node with its id",
-            "edge label" => "leave out `: \"\"` for an edge without a label",
-            _ => "write some text or remove it",
-        };
-        self.errors.push(
-            Diagnostic::error(format!("empty {what}"), text.span)
-                .with_note(format!("this {what} has no text"))
-                .with_help(help),
-        );
-        false
+        if lines.iter().any(|line| line.trim().is_empty()) {
+            self.errors.push(
+                Diagnostic::error(format!("blank line in the {what}"), text.span)
+                    .with_note("`\\n` here makes an empty line")
+                    .with_help("remove the extra `\\n`; boxes are sized to their text"),
+            );
+            return Vec::new();
+        }
+        lines
     }
+
+    /// Checks a title or edge label: some text, on one line.
+    fn check_one_line(&mut self, text: &ast::Text, what: &str) -> bool {
+        if text.value.trim().is_empty() {
+            let help = match what {
+                "edge label" => "leave out `: \"\"` for an edge without a label",
+                _ => "write some text or remove the statement",
+            };
+            self.errors.push(blank(text, what).with_help(help));
+            return false;
+        }
+        if text.value.contains('\n') {
+            self.errors.push(
+                Diagnostic::error(format!("a line break in the {what}"), text.span)
+                    .with_note("`\\n` is only for node labels and bullet lines")
+                    .with_help(format!("write the {what} on one line")),
+            );
+            return false;
+        }
+        true
+    }
+}
+
+fn blank(text: &ast::Text, what: &str) -> Diagnostic {
+    Diagnostic::error(format!("empty {what}"), text.span)
+        .with_note(format!("this {what} has no text"))
 }
 
 fn unknown_value(what: &str, value: &str, span: Span, valid: &[&str]) -> Diagnostic {

@@ -27,10 +27,10 @@ pub struct Title {
     pub span: Span,
 }
 
-/// `direction value`; the value is checked by `model::lower`.
+/// `direction value` (bare or quoted); the value is checked by `model::lower`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirectionStatement {
-    pub value: Ident,
+    pub value: Text,
     pub span: Span,
 }
 
@@ -107,8 +107,8 @@ pub struct Ident {
     pub span: Span,
 }
 
-/// A string literal with its escapes decoded (or a bare attribute value).
-/// The span covers the quotes.
+/// A string literal with its escapes decoded (the span covers the quotes),
+/// or a bare word given as a value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Text {
     pub value: String,

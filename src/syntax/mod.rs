@@ -6,7 +6,6 @@ pub mod ast;
 mod parser;
 mod scan;
 
-pub use parser::KEYWORDS;
 pub use scan::{MAX_NESTING, MAX_SOURCE_BYTES};
 
 use crate::diagnostic::{Diagnostic, Span};

@@ -14,8 +14,22 @@ use crate::diagnostic::{Diagnostic, Span};
 #[grammar = "../grammar/strata.pest"]
 struct Grammar;
 
-/// Words that start statements and so cannot be ids.
-pub const KEYWORDS: [&str; 5] = ["title", "direction", "row", "layer", "group"];
+/// Words that start statements and so cannot be ids, with how each is used.
+const KEYWORDS: [(&str, &str); 5] = [
+    ("title", "`title \"My Diagram\"`"),
+    ("direction", "`direction down` or `direction right`"),
+    ("row", "`row a, b, c`"),
+    ("layer", "`layer my_id \"Label\" { ... }`"),
+    ("group", "`group my_id \"Label\" { ... }`"),
+];
+
+/// How a keyword is used, or `None` when `name` is not a keyword.
+fn keyword_usage(name: &str) -> Option<&'static str> {
+    KEYWORDS
+        .iter()
+        .find(|(keyword, _)| *keyword == name)
+        .map(|(_, usage)| *usage)
+}
 
 /// Parses `source` (already through `scan::check`) into a syntax tree.
 /// A grammar error stops at the first; the errors found while building the
@@ -50,10 +64,14 @@ impl Builder {
                 let text = self.text(last_inner(pair));
                 Statement::Title(Title { text, span })
             }
-            Rule::direction_stmt => Statement::Direction(DirectionStatement {
-                value: plain_ident(last_inner(pair)),
-                span,
-            }),
+            Rule::direction_stmt => {
+                let value = last_inner(pair);
+                let value = match value.as_rule() {
+                    Rule::string => self.text(value),
+                    _ => bare_text(value),
+                };
+                Statement::Direction(DirectionStatement { value, span })
+            }
             Rule::row_stmt => Statement::Row(Row {
                 members: self.ident_list(last_inner(pair)),
                 span,
@@ -132,10 +150,7 @@ impl Builder {
                 let value = parts.next().expect("an attribute has a value");
                 let value = match value.as_rule() {
                     Rule::string => self.text(value),
-                    _ => Text {
-                        value: value.as_str().to_owned(),
-                        span: span_of(&value),
-                    },
+                    _ => bare_text(value),
                 };
                 Attribute { key, value, span }
             })
@@ -149,15 +164,18 @@ impl Builder {
     /// An id that names a node: keywords are refused here.
     fn ident(&mut self, pair: Pair<'_, Rule>) -> Ident {
         let ident = plain_ident(pair);
-        if KEYWORDS.contains(&ident.name.as_str()) {
+        if let Some(usage) = keyword_usage(&ident.name) {
             self.errors.push(
-                Diagnostic::error(format!("`{}` is a keyword and cannot be used as an id", ident.name), ident.span)
-                    .with_note("keyword used as an id")
-                    .with_help(format!(
-                        "rename it (for example `{}_`); a `layer` or `group` needs an id before its label: `{} my_id \"Label\"`",
-                        ident.name,
-                        if ident.name == "layer" { "layer" } else { "group" }
-                    )),
+                Diagnostic::error(
+                    format!("`{}` is a keyword and cannot be used as an id", ident.name),
+                    ident.span,
+                )
+                .with_note("keyword where an id belongs")
+                .with_help(format!("the `{}` statement is written {usage}", ident.name))
+                .with_help(format!(
+                    "to name a node, pick another id, such as `{}_`",
+                    ident.name
+                )),
             );
         }
         ident
@@ -215,6 +233,14 @@ fn plain_ident(pair: Pair<'_, Rule>) -> Ident {
     }
 }
 
+/// A bare word used as a value, as if it had been quoted.
+fn bare_text(pair: Pair<'_, Rule>) -> Text {
+    Text {
+        value: pair.as_str().to_owned(),
+        span: span_of(&pair),
+    }
+}
+
 fn operator(pair: Pair<'_, Rule>) -> Operator {
     let span = span_of(&pair);
     let kind = match last_inner(pair).as_rule() {
@@ -266,7 +292,7 @@ fn grammar_error(source: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
     } else if found == "a string"
         && (expected.contains(&"an id") || expected.contains(&"a statement"))
     {
-        diagnostic.with_help("ids come before labels: `web \"Web App\"`")
+        diagnostic.with_help("labels follow the id, before any attributes or body: `web \"Web App\" [shape=rounded]`")
     } else {
         diagnostic
     }
