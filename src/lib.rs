@@ -11,7 +11,9 @@
 //! that does I/O.
 
 pub mod diagnostic;
+pub mod layout;
 pub mod model;
+pub mod render;
 pub mod syntax;
 
 use diagnostic::Diagnostic;

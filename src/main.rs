@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use strata::diagnostic::{self, Colour, Diagnostic};
 use strata::model::{self, Model};
+use strata::layout::{self, LayoutOptions};
+use strata::render::{self, Charset};
 use strata::syntax;
 
 /// Exit codes: 0 ok, 1 invalid input, 2 usage or I/O.
@@ -161,7 +163,12 @@ fn render(
     let model = load(file, colour)?;
     let bytes = match format {
         Format::Json => model::to_json(&model).into_bytes(),
-        Format::Unicode | Format::Ascii | Format::Svg | Format::Png => {
+        Format::Unicode | Format::Ascii => {
+            let charset = if format == Format::Unicode { Charset::Unicode } else { Charset::Ascii };
+            let layout = layout::layout(&model, &LayoutOptions::default());
+            render::text(&layout, charset).into_bytes()
+        }
+        Format::Svg | Format::Png => {
             let name = format
                 .to_possible_value()
                 .expect("formats are named")

@@ -120,7 +120,7 @@ pub enum Heads {
     None,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum EdgeStyle {
     Solid,
     Dashed,

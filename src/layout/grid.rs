@@ -1,0 +1,135 @@
+//! The cell grid the router works on: which box covers each cell, which net
+//! runs through it and in which directions, and which cells text occupies.
+
+use super::{PlacedBox, Point, Rect};
+use unicode_width::UnicodeWidthStr;
+
+/// A direction of travel, and of a line leaving a cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+impl Dir {
+    pub const ALL: [Dir; 4] = [Dir::Up, Dir::Down, Dir::Left, Dir::Right];
+
+    pub fn bit(self) -> u8 {
+        match self {
+            Dir::Up => 1,
+            Dir::Down => 2,
+            Dir::Left => 4,
+            Dir::Right => 8,
+        }
+    }
+
+    pub fn opposite(self) -> Dir {
+        match self {
+            Dir::Up => Dir::Down,
+            Dir::Down => Dir::Up,
+            Dir::Left => Dir::Right,
+            Dir::Right => Dir::Left,
+        }
+    }
+
+    pub fn is_vertical(self) -> bool {
+        matches!(self, Dir::Up | Dir::Down)
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub const VERTICAL: u8 = 1 | 2;
+pub const HORIZONTAL: u8 = 4 | 8;
+pub const NONE: u32 = u32::MAX;
+
+/// What the router knows of one cell.
+#[derive(Clone, Copy)]
+pub struct Cell {
+    /// The innermost box covering the cell, or `NONE`.
+    pub owner: u32,
+    /// The net whose line runs through the cell, or `NONE`.
+    pub net: u32,
+    /// Directions that net's line leaves the cell in.
+    pub dirs: u8,
+    /// A second net crosses the first here at a right angle.
+    pub crossed: bool,
+    /// Text (a box's header or an edge label) or the space kept around it.
+    pub text: bool,
+}
+
+pub struct Grid {
+    pub width: usize,
+    pub height: usize,
+    pub cells: Vec<Cell>,
+}
+
+impl Grid {
+    /// A grid with every box painted in, parents before children, and the
+    /// text of every box marked (with one cell of margin on each side, so
+    /// no line touches text).
+    pub fn new(width: usize, height: usize, boxes: &[PlacedBox]) -> Grid {
+        let empty = Cell {
+            owner: NONE,
+            net: NONE,
+            dirs: 0,
+            crossed: false,
+            text: false,
+        };
+        let mut grid = Grid {
+            width,
+            height,
+            cells: vec![empty; width * height],
+        };
+        for (index, placed) in boxes.iter().enumerate() {
+            let rect = placed.rect;
+            for y in rect.y..=rect.bottom() {
+                for x in rect.x..=rect.right() {
+                    grid.cells[y * width + x].owner = index as u32;
+                }
+            }
+            for run in &placed.text {
+                let start = run.at.x.saturating_sub(1).max(rect.x + 1);
+                let end = (run.at.x + run.text.width()).min(rect.right() - 1);
+                for x in start..=end {
+                    grid.cells[run.at.y * width + x].text = true;
+                }
+            }
+        }
+        grid
+    }
+
+    pub fn index(&self, point: Point) -> usize {
+        point.y * self.width + point.x
+    }
+
+    pub fn cell(&self, point: Point) -> &Cell {
+        &self.cells[self.index(point)]
+    }
+
+    pub fn cell_mut(&mut self, point: Point) -> &mut Cell {
+        let index = self.index(point);
+        &mut self.cells[index]
+    }
+
+    /// The neighbour of `point` in `dir`, if it is on the grid.
+    pub fn step(&self, point: Point, dir: Dir) -> Option<Point> {
+        match dir {
+            Dir::Up => point.y.checked_sub(1).map(|y| Point { x: point.x, y }),
+            Dir::Down => (point.y + 1 < self.height).then_some(Point { x: point.x, y: point.y + 1 }),
+            Dir::Left => point.x.checked_sub(1).map(|x| Point { x, y: point.y }),
+            Dir::Right => (point.x + 1 < self.width).then_some(Point { x: point.x + 1, y: point.y }),
+        }
+    }
+}
+
+/// Whether `point` is on the border of `rect` but not a corner.
+pub fn is_side_cell(rect: Rect, point: Point) -> bool {
+    let on_x_edge = point.x == rect.x || point.x == rect.right();
+    let on_y_edge = point.y == rect.y || point.y == rect.bottom();
+    rect.contains(point) && (on_x_edge != on_y_edge)
+}

@@ -1,0 +1,656 @@
+//! Placement: every box's rectangle in cells, and where each edge may leave
+//! and enter its boxes.
+//!
+//! Reads the model and its tree; returns a [`Placement`]. Each container's
+//! children are laid out as one small layered graph: ranked ([`rank`]),
+//! ordered ([`order`]), then given coordinates along the rank axis (down or
+//! right) and across it. Containers are sized bottom-up from their contents
+//! and positioned top-down. Edges between nodes in different containers are
+//! laid out in their lowest common container, between the children that
+//! hold their ends; where such an edge crosses a container's border, that
+//! container gets a routing channel (a rank with no boxes) inside its border
+//! so the route can reach the inner node, and lanes through its ranks.
+//!
+//! Sizes are generous enough for the router: channels between ranks hold a
+//! track for every route that may run along them, and every box side is wide
+//! enough for a separate port per net. `slack` widens all spacing, for the
+//! rare layout the router cannot complete at the first try.
+
+use unicode_width::UnicodeWidthStr;
+
+use super::order::{self, Slot};
+use super::rank::{self, RankInput};
+use super::tree::Tree;
+use super::{LayoutOptions, PlacedBox, Point, Rect, Side, TextRun};
+use crate::model::{Align, Direction, EdgeStyle, FlowEdge, Heads, Model, NodeId, NodeKind};
+
+/// Empty cells between a box's side border and its text.
+const TEXT_PADDING: usize = 2;
+/// Empty cells between neighbouring boxes along a rank.
+const BOX_SEPARATION: usize = 2;
+
+/// Boxes placed, and each net's ends with the sides they use.
+pub struct Placement {
+    pub width: usize,
+    pub height: usize,
+    pub title: Option<TextRun>,
+    pub boxes: Vec<PlacedBox>,
+    /// The index in `boxes` of each node, by node index.
+    pub box_of: Vec<usize>,
+    pub nets: Vec<PlannedNet>,
+    pub direction: Direction,
+}
+
+/// A net before routing: its edges, and the sides its ends use.
+pub struct PlannedNet {
+    /// Indices into `model.edges()`.
+    pub flows: Vec<usize>,
+    pub style: EdgeStyle,
+    pub label: Option<String>,
+    /// `(node, side, arrow)` for the shared end of a bus first, then the others.
+    pub ends: Vec<(NodeId, Side, bool)>,
+    /// Whether the first end is the one all others join (a bus).
+    pub is_bus: bool,
+}
+
+/// One container's children as a layered graph.
+#[derive(Default)]
+struct Level {
+    children: Vec<NodeId>,
+    /// Lifted edges `(from child, to child, index in model.edges())`.
+    edges: Vec<(usize, usize, usize)>,
+    /// Routes that cross this container's border: the child they pass
+    /// through and the side they leave by.
+    crossings: Vec<(usize, Side)>,
+    rows: Vec<Vec<usize>>,
+    chain: Vec<usize>,
+    ranks: Vec<usize>,
+    slots: Vec<Vec<Slot>>,
+    /// Rank of the channel for routes that cross the start / end border
+    /// (top / bottom going down; left / right going right), if any.
+    entry_channel: bool,
+    exit_channel: bool,
+}
+
+pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) -> Placement {
+    let direction = model.direction();
+    let node_count = model.nodes().map(|node| node.index() + 1).max().unwrap_or(0);
+    let flows = model.edges();
+
+    // One level per container, plus the top level at `node_count`.
+    let level_index = |container: Option<NodeId>| container.map_or(node_count, |node| node.index());
+    let mut levels: Vec<Level> = (0..=node_count).map(|_| Level::default()).collect();
+    let mut child_index = vec![0usize; node_count];
+    for container in std::iter::once(None).chain(model.nodes().map(Some)) {
+        let children = tree.children(container);
+        for (index, child) in children.iter().enumerate() {
+            child_index[child.index()] = index;
+        }
+        levels[level_index(container)].children = children.to_vec();
+    }
+    // Every edge is laid out in the lowest container holding both ends,
+    // between the children of it that hold the ends.
+    let mut lifted = Vec::with_capacity(flows.len());
+    for (flow_index, flow) in flows.iter().enumerate() {
+        let (container, a, b) = tree.lift(flow.from, flow.to);
+        let (a_index, b_index) = (child_index[a.index()], child_index[b.index()]);
+        levels[level_index(container)].edges.push((a_index, b_index, flow_index));
+        lifted.push((a, b));
+    }
+    for row in model.rows() {
+        let container = tree.parent(row[0]);
+        let members = row.iter().map(|node| child_index[node.index()]).collect();
+        levels[level_index(container)].rows.push(members);
+    }
+    let root = &mut levels[node_count];
+    root.chain = (0..root.children.len())
+        .filter(|&index| model.node(root.children[index]).kind == NodeKind::Layer)
+        .collect();
+
+    // Rank and order each level top-down (breadth-first): a container learns
+    // which routes cross its border when the levels above decide their sides.
+    let breadth_first = breadth_first(tree);
+    let mut sides: Vec<(Side, Side)> = vec![(Side::Bottom, Side::Top); flows.len()];
+    for &container in &breadth_first {
+        let level = &mut levels[level_index(container)];
+        rank_and_order(level, options, direction);
+        let decided: Vec<(usize, (Side, Side))> = level
+            .edges
+            .iter()
+            .map(|&(a, b, flow_index)| (flow_index, sides_between(level, a, b, direction)))
+            .collect();
+        for (flow_index, pair) in decided {
+            sides[flow_index] = pair;
+            let flow = &flows[flow_index];
+            let (a, b) = lifted[flow_index];
+            for (end, side, top) in [(flow.from, pair.0, a), (flow.to, pair.1, b)] {
+                // Every container between the end and the common container is crossed.
+                let mut inner = end;
+                while inner != top {
+                    let outer = tree.parent(inner).expect("below the common container");
+                    levels[level_index(Some(outer))].crossings.push((child_index[inner.index()], side));
+                    inner = outer;
+                }
+            }
+        }
+    }
+
+    let nets = plan_nets(&flows, &sides);
+    let mut net_of_flow = vec![0usize; flows.len()];
+    for (net_index, net) in nets.iter().enumerate() {
+        for &flow_index in &net.flows {
+            net_of_flow[flow_index] = net_index;
+        }
+    }
+    let ports = count_ports(node_count, &nets);
+
+    // Sizes bottom-up, then positions top-down.
+    let spacing = Spacing { direction, slack };
+    let mut sizes = vec![(0usize, 0usize); node_count];
+    let mut offsets = vec![(0usize, 0usize); node_count];
+    let mut root_size = (0, 0);
+    for &container in breadth_first.iter().rev() {
+        let level = &levels[level_index(container)];
+        let Some(node) = container else {
+            let content = arrange(level, &sizes, &nets, &net_of_flow, spacing);
+            root_size = content.size;
+            for (child, offset) in level.children.iter().zip(&content.offsets) {
+                offsets[child.index()] = *offset;
+            }
+            continue;
+        };
+        if !model.is_container(node) {
+            sizes[node.index()] = leaf_size(model, node, &ports[node.index()]);
+            continue;
+        }
+        let content = arrange(level, &sizes, &nets, &net_of_flow, spacing);
+        let chrome = Chrome::of(model, node, level);
+        sizes[node.index()] = chrome.size(&content, &ports[node.index()], slack);
+        for (child, offset) in level.children.iter().zip(&content.offsets) {
+            offsets[child.index()] = (offset.0 + chrome.inner_x(), offset.1 + chrome.inner_y);
+        }
+    }
+
+    // Layers are bands: stretch each to the full width when it is alone on its rank.
+    let root = &levels[node_count];
+    for (index, &child) in root.children.iter().enumerate() {
+        let alone = root.ranks.iter().filter(|&&rank| rank == root.ranks[index]).count() == 1;
+        if model.node(child).kind == NodeKind::Layer && alone && direction == Direction::Down {
+            sizes[child.index()].0 = root_size.0.max(sizes[child.index()].0);
+        }
+    }
+
+    let title_rows = if model.title().is_some() { 2 } else { 0 };
+    let mut boxes: Vec<PlacedBox> = Vec::with_capacity(node_count);
+    let mut box_of = vec![usize::MAX; node_count];
+    for node in model.nodes() {
+        let parent = tree.parent(node);
+        let origin = match parent {
+            Some(above) => {
+                let rect = boxes[box_of[above.index()]].rect;
+                Point { x: rect.x, y: rect.y }
+            }
+            None => Point { x: 0, y: title_rows },
+        };
+        let (dx, dy) = offsets[node.index()];
+        let (width, height) = sizes[node.index()];
+        let rect = Rect {
+            x: origin.x + dx,
+            y: origin.y + dy,
+            width,
+            height,
+        };
+        box_of[node.index()] = boxes.len();
+        boxes.push(PlacedBox {
+            node,
+            id: model.node(node).id.clone(),
+            rect,
+            shape: model.node(node).shape,
+            is_container: model.is_container(node),
+            parent: parent.map(|above| box_of[above.index()]),
+            text: box_text(model, node, rect),
+        });
+    }
+    let title = model.title().map(|text| TextRun {
+        at: Point { x: 0, y: 0 },
+        text: text.to_owned(),
+    });
+    let width = boxes
+        .iter()
+        .map(|placed| placed.rect.right() + 1)
+        .chain(title.iter().map(|run| run.text.width()))
+        .max()
+        .unwrap_or(0);
+    let height = boxes.iter().map(|placed| placed.rect.bottom() + 1).max().unwrap_or(0);
+    Placement {
+        width,
+        height,
+        title,
+        boxes,
+        box_of,
+        nets,
+        direction,
+    }
+}
+
+/// The top level (`None`), then every container, parents before children.
+fn breadth_first(tree: &Tree) -> Vec<Option<NodeId>> {
+    let mut all = vec![None];
+    let mut next = 0;
+    while next < all.len() {
+        let container = all[next];
+        next += 1;
+        all.extend(tree.children(container).iter().map(|&child| Some(child)));
+    }
+    all
+}
+
+fn rank_and_order(level: &mut Level, options: &LayoutOptions, direction: Direction) {
+    let pairs: Vec<(usize, usize)> = level.edges.iter().map(|&(a, b, _)| (a, b)).collect();
+    let mut ranks = rank::rank(&RankInput {
+        count: level.children.len(),
+        edges: &pairs,
+        rows: &level.rows,
+        chain: &level.chain,
+    });
+    // Channels for routes that cross this container's border at the start or
+    // end of the rank axis: an empty rank before the first and after the last.
+    let (start, end) = match direction {
+        Direction::Down => (Side::Top, Side::Bottom),
+        Direction::Right => (Side::Left, Side::Right),
+    };
+    level.entry_channel = level.crossings.iter().any(|&(_, side)| side == start);
+    level.exit_channel = level.crossings.iter().any(|&(_, side)| side == end);
+    let shift = usize::from(level.entry_channel);
+    for rank in &mut ranks {
+        *rank += shift;
+    }
+    let last = ranks.iter().copied().max().unwrap_or(0) + 1;
+    let mut order_edges = pairs;
+    let children = level.children.len();
+    // Virtual children stand for the channels; links to them reserve lanes.
+    let mut all_ranks = ranks.clone();
+    if level.entry_channel {
+        all_ranks.push(0);
+        for &(child, side) in &level.crossings {
+            if side == start {
+                order_edges.push((children, child));
+            }
+        }
+    }
+    if level.exit_channel {
+        let virtual_index = children + usize::from(level.entry_channel);
+        all_ranks.push(last);
+        for &(child, side) in &level.crossings {
+            if side == end {
+                order_edges.push((child, virtual_index));
+            }
+        }
+    }
+    level.slots = order::order(&all_ranks, &order_edges, options.max_order_sweeps);
+    level.ranks = all_ranks;
+}
+
+/// The sides by which an edge between children `a` and `b` leaves `a`'s
+/// box and enters `b`'s.
+fn sides_between(level: &Level, a: usize, b: usize, direction: Direction) -> (Side, Side) {
+    let (forward, backward, ahead, behind) = match direction {
+        Direction::Down => (Side::Bottom, Side::Top, Side::Right, Side::Left),
+        Direction::Right => (Side::Right, Side::Left, Side::Bottom, Side::Top),
+    };
+    let (rank_a, rank_b) = (level.ranks[a], level.ranks[b]);
+    if rank_a < rank_b {
+        (forward, backward)
+    } else if rank_a > rank_b {
+        (backward, forward)
+    } else {
+        let position = |child: usize| {
+            level.slots[rank_a]
+                .iter()
+                .position(|&slot| slot == Slot::Child(child))
+                .expect("every child has a slot on its rank")
+        };
+        if position(a) < position(b) { (ahead, behind) } else { (behind, ahead) }
+    }
+}
+
+/// Groups edges into nets: fan-ins and fan-outs of plain arrows become one
+/// bus when the merged drawing reads exactly as those edges.
+fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)]) -> Vec<PlannedNet> {
+    let mut taken = vec![false; edges.len()];
+    let mut nets = Vec::new();
+    let mergeable = |index: usize| edges[index].edge.heads == Heads::Forward;
+    type Key<'a> = (NodeId, Side, EdgeStyle, Option<&'a str>);
+    let key = |index: usize, at_target: bool| -> Key<'_> {
+        let flow = &edges[index];
+        let (node, side) = if at_target { (flow.to, sides[index].1) } else { (flow.from, sides[index].0) };
+        (node, side, flow.edge.style, flow.edge.label.as_deref())
+    };
+    for at_target in [true, false] {
+        let mut groups: std::collections::BTreeMap<Key<'_>, Vec<usize>> = std::collections::BTreeMap::new();
+        for index in (0..edges.len()).filter(|&index| mergeable(index)) {
+            if !taken[index] {
+                groups.entry(key(index, at_target)).or_default().push(index);
+            }
+        }
+        let mut buses: Vec<Vec<usize>> = groups.into_values().filter(|group| group.len() > 1).collect();
+        buses.sort_by_key(|group| group[0]);
+        for group in buses {
+            // Two edges between the same pair would draw as one line.
+            let mut others: Vec<NodeId> = group
+                .iter()
+                .map(|&index| if at_target { edges[index].from } else { edges[index].to })
+                .collect();
+            others.sort_unstable();
+            others.dedup();
+            if others.len() != group.len() {
+                continue;
+            }
+            let first = group[0];
+            let flow = &edges[first];
+            let shared = if at_target {
+                (flow.to, sides[first].1, true)
+            } else {
+                (flow.from, sides[first].0, false)
+            };
+            let mut ends = vec![shared];
+            for &index in &group {
+                taken[index] = true;
+                let flow = &edges[index];
+                ends.push(if at_target {
+                    (flow.from, sides[index].0, false)
+                } else {
+                    (flow.to, sides[index].1, true)
+                });
+            }
+            nets.push((
+                first,
+                PlannedNet {
+                    flows: group.clone(),
+                    style: flow.edge.style,
+                    label: flow.edge.label.clone(),
+                    ends,
+                    is_bus: true,
+                },
+            ));
+        }
+    }
+    for index in 0..edges.len() {
+        if taken[index] {
+            continue;
+        }
+        let flow = &edges[index];
+        let (arrow_from, arrow_to) = match flow.edge.heads {
+            Heads::Forward => (false, true),
+            Heads::Both => (true, true),
+            Heads::None => (false, false),
+        };
+        nets.push((
+            index,
+            PlannedNet {
+                flows: vec![index],
+                style: flow.edge.style,
+                label: flow.edge.label.clone(),
+                ends: vec![(flow.from, sides[index].0, arrow_from), (flow.to, sides[index].1, arrow_to)],
+                is_bus: false,
+            },
+        ));
+    }
+    nets.sort_by_key(|(first, _)| *first);
+    nets.into_iter().map(|(_, net)| net).collect()
+}
+
+/// Ports needed on each side of each box, by node index: `[top, bottom, left, right]`.
+fn count_ports(node_count: usize, nets: &[PlannedNet]) -> Vec<[usize; 4]> {
+    let mut ports = vec![[0usize; 4]; node_count];
+    for net in nets {
+        for &(node, side, _) in &net.ends {
+            ports[node.index()][side_index(side)] += 1;
+        }
+    }
+    ports
+}
+
+fn side_index(side: Side) -> usize {
+    match side {
+        Side::Top => 0,
+        Side::Bottom => 1,
+        Side::Left => 2,
+        Side::Right => 3,
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Spacing {
+    direction: Direction,
+    slack: usize,
+}
+
+/// A level's children placed relative to the level's content origin.
+struct Content {
+    offsets: Vec<(usize, usize)>,
+    size: (usize, usize),
+}
+
+/// Coordinates for one level: ranks along the rank axis, slots across it.
+fn arrange(level: &Level, sizes: &[(usize, usize)], nets: &[PlannedNet], net_of_flow: &[usize], spacing: Spacing) -> Content {
+    let down = spacing.direction == Direction::Down;
+    // (along the rank axis, across it)
+    let extent = |child: usize| {
+        let (width, height) = sizes[level.children[child].index()];
+        if down { (height, width) } else { (width, height) }
+    };
+    let children = level.children.len();
+    let separation = if down { BOX_SEPARATION } else { 1 } + spacing.slack;
+
+    // Across: pack each rank's slots in order.
+    let mut slot_centre: std::collections::HashMap<(usize, Slot), usize> = std::collections::HashMap::new();
+    let mut child_across = vec![0usize; children];
+    let mut widest = 0;
+    for (rank, slots) in level.slots.iter().enumerate() {
+        let mut cursor = 0;
+        for (position, &slot) in slots.iter().enumerate() {
+            if position > 0 {
+                cursor += separation;
+            }
+            let size = match slot {
+                Slot::Child(child) if child < children => extent(child).1,
+                _ => 1,
+            };
+            if let Slot::Child(child) = slot {
+                if child < children {
+                    child_across[child] = cursor;
+                }
+            }
+            slot_centre.insert((rank, slot), cursor + size / 2);
+            cursor += size;
+        }
+        widest = widest.max(cursor);
+    }
+
+    // Along: ranks one after another, with a channel between each pair sized
+    // for the routes that cross it.
+    let rank_count = level.slots.len();
+    let mut rank_extent = vec![0usize; rank_count];
+    for (child, &rank) in level.ranks.iter().enumerate().take(children) {
+        rank_extent[rank] = rank_extent[rank].max(extent(child).0);
+    }
+    let mut intervals: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); rank_count];
+    let mut labelled: Vec<usize> = vec![0; rank_count];
+    for (index, &(a, b, flow_index)) in level.edges.iter().enumerate() {
+        let (top, bottom) = if level.ranks[a] <= level.ranks[b] { (a, b) } else { (b, a) };
+        let (top_rank, bottom_rank) = (level.ranks[top], level.ranks[bottom]);
+        if top_rank == bottom_rank {
+            continue;
+        }
+        let mut previous = slot_centre[&(top_rank, Slot::Child(top))];
+        for rank in top_rank..bottom_rank {
+            let next_slot = if rank + 1 == bottom_rank { Slot::Child(bottom) } else { Slot::Lane(index) };
+            let next = slot_centre.get(&(rank + 1, next_slot)).copied().unwrap_or(previous);
+            let net = net_of_flow[flow_index];
+            intervals[rank].push((previous.min(next), previous.max(next), net));
+            labelled[rank] += usize::from(nets[net].label.is_some());
+            previous = next;
+        }
+    }
+    // Crossing routes run from the channel child to the inner child.
+    for (index, &(child, _)) in level.crossings.iter().enumerate() {
+        let rank = level.ranks[child];
+        let key = usize::MAX - index;
+        if level.entry_channel && rank > 0 {
+            intervals[0].push((0, widest, key));
+        }
+        if level.exit_channel && rank + 1 < rank_count {
+            intervals[rank_count - 2].push((0, widest, key));
+        }
+    }
+    let mut along = 0;
+    let mut rank_start = vec![0usize; rank_count];
+    for rank in 0..rank_count {
+        rank_start[rank] = along;
+        along += rank_extent[rank];
+        if rank + 1 < rank_count {
+            let tracks = density(&mut intervals[rank]);
+            let channel = if tracks == 0 {
+                1
+            } else if down {
+                tracks + 2 + labelled[rank].min(2)
+            } else {
+                tracks + 2 + 2
+            };
+            along += channel + spacing.slack;
+        }
+    }
+    let offsets = (0..children)
+        .map(|child| {
+            let rank = level.ranks[child];
+            if down { (child_across[child], rank_start[rank]) } else { (rank_start[rank], child_across[child]) }
+        })
+        .collect();
+    let size = if down { (widest, along) } else { (along, widest) };
+    Content { offsets, size }
+}
+
+/// The most intervals of distinct nets over any one column.
+fn density(intervals: &mut [(usize, usize, usize)]) -> usize {
+    if intervals.is_empty() {
+        return 0;
+    }
+    // Merge each net's intervals into their hull, then sweep.
+    intervals.sort_unstable_by_key(|&(_, _, net)| net);
+    let mut hulls: Vec<(usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize, usize)> = None;
+    for &(start, end, net) in intervals.iter() {
+        current = match current {
+            Some((s, e, n)) if n == net => Some((s.min(start), e.max(end), n)),
+            Some((s, e, _)) => {
+                hulls.push((s, e));
+                Some((start, end, net))
+            }
+            None => Some((start, end, net)),
+        };
+    }
+    if let Some((s, e, _)) = current {
+        hulls.push((s, e));
+    }
+    let mut events: Vec<(usize, i32)> = hulls.iter().flat_map(|&(s, e)| [(s, 1), (e + 1, -1)]).collect();
+    events.sort_unstable();
+    let (mut open, mut most) = (0i32, 0i32);
+    for (_, change) in events {
+        open += change;
+        most = most.max(open);
+    }
+    most as usize
+}
+
+/// A container's border, header (title and bullets) and inner margins.
+struct Chrome {
+    header_rows: usize,
+    header_width: usize,
+    inner_y: usize,
+    /// Extra columns inside each side border for routes that cross it sideways.
+    side_margin: usize,
+}
+
+impl Chrome {
+    fn of(model: &Model, node: NodeId, level: &Level) -> Chrome {
+        let lines = header_lines(model, node);
+        let header_rows = lines.len();
+        let header_width = lines.iter().map(|line| line.width()).max().unwrap_or(0);
+        let sideways = level
+            .crossings
+            .iter()
+            .filter(|&&(_, side)| match model.direction() {
+                Direction::Down => matches!(side, Side::Left | Side::Right),
+                Direction::Right => matches!(side, Side::Top | Side::Bottom),
+            })
+            .count();
+        Chrome {
+            header_rows,
+            header_width,
+            inner_y: 1 + header_rows,
+            side_margin: if sideways > 0 { sideways + 1 } else { 0 },
+        }
+    }
+
+    fn inner_x(&self) -> usize {
+        1 + TEXT_PADDING + self.side_margin
+    }
+
+    fn size(&self, content: &Content, ports: &[usize; 4], slack: usize) -> (usize, usize) {
+        let crossing_room = 2 * (ports[0].max(ports[1])) + 1;
+        let content_width = content.size.0 + 2 * (TEXT_PADDING + self.side_margin);
+        let header_width = self.header_width + 2 * TEXT_PADDING + crossing_room + slack;
+        let width = 2 + content_width.max(header_width).max(crossing_room);
+        let side_room = 2 * ports[2].max(ports[3]) + 1;
+        let height = (2 + self.header_rows + content.size.1).max(2 + side_room);
+        let extra_bottom = usize::from(content.size.1 > 0 && self.side_margin > 0);
+        (width, height + extra_bottom)
+    }
+}
+
+/// A container's header: its title lines, then its bullet lines.
+fn header_lines(model: &Model, node: NodeId) -> Vec<String> {
+    let data = model.node(node);
+    data.label
+        .iter()
+        .cloned()
+        .chain(data.bullets.iter().map(|bullet| format!("- {bullet}")))
+        .collect()
+}
+
+/// A component's size: its text with padding, and room for a port per net.
+fn leaf_size(model: &Model, node: NodeId, ports: &[usize; 4]) -> (usize, usize) {
+    let lines = header_lines(model, node);
+    let text_width = lines.iter().map(|line| line.width()).max().unwrap_or(0);
+    let width = (text_width + 2 * TEXT_PADDING + 2).max(2 * ports[0].max(ports[1]) + 3);
+    let height = (lines.len() + 2).max(2 * ports[2].max(ports[3]) + 3);
+    (width, height)
+}
+
+/// The text runs inside a placed box.
+fn box_text(model: &Model, node: NodeId, rect: Rect) -> Vec<TextRun> {
+    let data = model.node(node);
+    let mut runs = Vec::new();
+    let inner_width = rect.width - 2;
+    for (row, line) in data.label.iter().enumerate() {
+        let x = match data.align {
+            Align::Left => rect.x + 1 + TEXT_PADDING,
+            Align::Center => rect.x + 1 + (inner_width - line.width()) / 2,
+        };
+        runs.push(TextRun {
+            at: Point { x, y: rect.y + 1 + row },
+            text: line.clone(),
+        });
+    }
+    for (row, bullet) in data.bullets.iter().enumerate() {
+        runs.push(TextRun {
+            at: Point {
+                x: rect.x + 1 + TEXT_PADDING,
+                y: rect.y + 1 + data.label.len() + row,
+            },
+            text: format!("- {bullet}"),
+        });
+    }
+    runs
+}

@@ -1,0 +1,609 @@
+//! Routing: an orthogonal path for every net, and a place for its label.
+//!
+//! Reads the [`Placement`]; returns the finished [`Layout`], or `None` when
+//! some route or label found no room (the caller then places again with more
+//! spacing). Each net is found by A* search (Hart, Nilsson and Raphael 1968)
+//! over (cell, direction) states on the cell grid, with costs for length,
+//! bends and crossings. A route may cross another net's straight segment at
+//! a right angle, never share or run along it; it may enter a container only
+//! if the container holds one of its ends, and cross a container's border
+//! only if the container holds some but not all of its ends. The edges of a
+//! bus are routed one by one, each later edge searching for the lines
+//! already drawn and joining them at a junction.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use unicode_width::UnicodeWidthStr;
+
+use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, is_side_cell};
+use super::place::{Placement, PlannedNet};
+use super::tree::Tree;
+use super::{End, Layout, Net, Point, Rect, Side, TextRun};
+use crate::model::{Direction, Model, NodeId};
+
+const STEP: u32 = 2;
+const BEND: u32 = 5;
+const CROSSING: u32 = 12;
+
+pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout> {
+    let flows = model.edges();
+    let widest_label = placement
+        .nets
+        .iter()
+        .filter_map(|net| net.label.as_ref())
+        .map(|label| label.width())
+        .max()
+        .unwrap_or(0);
+    // Room on the right and below for routes around everything and labels.
+    let width = placement.width + widest_label + 8;
+    let height = placement.height + 4;
+    let mut grid = Grid::new(width, height, &placement.boxes);
+    let mut search = Search::new(width * height);
+
+    let mut nets = Vec::with_capacity(placement.nets.len());
+    for (net_index, planned) in placement.nets.iter().enumerate() {
+        let router = NetRouter {
+            net: net_index as u32,
+            planned,
+            placement: &placement,
+            tree,
+        };
+        let (paths, ends) = router.route(&mut grid, &mut search)?;
+        nets.push(Net {
+            edges: planned.flows.iter().map(|&flow| flows[flow].id).collect(),
+            style: planned.style,
+            paths,
+            ends,
+            label: None,
+        });
+    }
+    for (net, planned) in nets.iter_mut().zip(&placement.nets) {
+        if let Some(label) = &planned.label {
+            net.label = Some(place_label(&mut grid, net, label, placement.direction, &placement)?);
+        }
+    }
+
+    let mut layout_width = placement.width;
+    let mut layout_height = placement.height;
+    for net in &nets {
+        for point in net.paths.iter().flatten() {
+            layout_width = layout_width.max(point.x + 1);
+            layout_height = layout_height.max(point.y + 1);
+        }
+        for end in &net.ends {
+            layout_width = layout_width.max(end.port.x + 2);
+        }
+        if let Some(label) = &net.label {
+            layout_width = layout_width.max(label.at.x + label.text.width());
+            layout_height = layout_height.max(label.at.y + 1);
+        }
+    }
+    Some(Layout {
+        width: layout_width,
+        height: layout_height,
+        title: placement.title,
+        boxes: placement.boxes,
+        nets,
+    })
+}
+
+/// Routes one net on the grid.
+struct NetRouter<'a> {
+    net: u32,
+    planned: &'a PlannedNet,
+    placement: &'a Placement,
+    tree: &'a Tree,
+}
+
+/// Where a search may start or must end.
+#[derive(Clone, Copy)]
+enum Terminal {
+    /// A free port on this side of this node's box.
+    Port(NodeId, Side),
+    /// Any cell of this net's lines where a junction can be made.
+    Net,
+}
+
+impl NetRouter<'_> {
+    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<(Vec<Vec<Point>>, Vec<End>)> {
+        let ends = &self.planned.ends;
+        let mut paths = Vec::new();
+        let mut placed_ends = Vec::new();
+        // The first path joins the first two ends; every further end joins
+        // the lines already drawn (a bus).
+        for (index, &(node, side, arrow)) in ends.iter().enumerate().skip(1) {
+            let goal = if index == 1 {
+                let (shared, shared_side, _) = ends[0];
+                Terminal::Port(shared, shared_side)
+            } else {
+                Terminal::Net
+            };
+            let cells = search.run(self, grid, Terminal::Port(node, side), goal)?;
+            let mut path = Vec::with_capacity(cells.len() + 2);
+            let start_port = self.port_of(node, side, cells[0]);
+            placed_ends.push(End {
+                node,
+                port: start_port,
+                side,
+                arrow,
+            });
+            if !(arrow && is_horizontal(side)) {
+                path.push(start_port);
+            }
+            path.extend_from_slice(&cells);
+            if index == 1 {
+                let (shared, shared_side, shared_arrow) = ends[0];
+                let last = *cells.last().expect("a path has cells");
+                let end_port = self.port_of(shared, shared_side, last);
+                placed_ends.insert(
+                    0,
+                    End {
+                        node: shared,
+                        port: end_port,
+                        side: shared_side,
+                        arrow: shared_arrow,
+                    },
+                );
+                if !(shared_arrow && is_horizontal(shared_side)) {
+                    path.push(end_port);
+                }
+            }
+            self.commit(grid, &path, &placed_ends);
+            paths.push(corners(&path));
+        }
+        Some((paths, placed_ends))
+    }
+
+    /// The border cell next to `outside`, on `side` of `node`'s box.
+    fn port_of(&self, node: NodeId, side: Side, outside: Point) -> Point {
+        match side {
+            Side::Top => Point { x: outside.x, y: outside.y + 1 },
+            Side::Bottom => Point { x: outside.x, y: outside.y - 1 },
+            Side::Left => Point { x: outside.x + 1, y: outside.y },
+            Side::Right => Point { x: outside.x - 1, y: outside.y },
+        }
+        .clamp_to(self.rect(node))
+    }
+
+    fn rect(&self, node: NodeId) -> Rect {
+        self.placement.boxes[self.placement.box_of[node.index()]].rect
+    }
+
+    /// Marks a path's cells on the grid: lines, crossings, ports.
+    fn commit(&self, grid: &mut Grid, path: &[Point], ends: &[End]) {
+        for (index, &point) in path.iter().enumerate() {
+            let mut dirs = 0u8;
+            if index > 0 {
+                dirs |= direction_between(point, path[index - 1]).bit();
+            }
+            if index + 1 < path.len() {
+                dirs |= direction_between(point, path[index + 1]).bit();
+            }
+            let cell = grid.cell_mut(point);
+            if cell.net == NONE || cell.net == self.net {
+                cell.net = self.net;
+                cell.dirs |= dirs;
+            } else {
+                cell.crossed = true;
+            }
+        }
+        // An arrowhead beside a box blocks the border cell next to it too.
+        for end in ends {
+            let cell = grid.cell_mut(end.port);
+            if cell.net == NONE {
+                cell.net = self.net;
+            }
+        }
+    }
+
+    /// How many of the net's end nodes lie strictly inside `container`.
+    fn ends_inside(&self, container: NodeId) -> usize {
+        self.planned
+            .ends
+            .iter()
+            .filter(|&&(node, _, _)| node != container && self.tree.is_ancestor_or_self(container, node))
+            .count()
+    }
+
+    /// The cost of stepping into `point` travelling `dir`, or `None` if the
+    /// net may not go there. The flag says the step crosses another net.
+    fn step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<(u32, bool)> {
+        let cell: &Cell = grid.cell(point);
+        if cell.text {
+            return None;
+        }
+        let mut crossing = false;
+        if cell.net != NONE {
+            if cell.net == self.net || cell.crossed {
+                return None;
+            }
+            let perpendicular = if dir.is_vertical() { HORIZONTAL } else { VERTICAL };
+            if cell.dirs != perpendicular {
+                return None;
+            }
+            crossing = true;
+        }
+        if cell.owner != NONE {
+            let placed = &self.placement.boxes[cell.owner as usize];
+            let rect = placed.rect;
+            let inside = self.ends_inside(placed.node);
+            if rect.is_on_border(point) {
+                if !is_side_cell(rect, point) || !placed.is_container || inside == 0 || inside == self.planned.ends.len() {
+                    return None;
+                }
+                let across_top_or_bottom = point.y == rect.y || point.y == rect.bottom();
+                if across_top_or_bottom != dir.is_vertical() {
+                    return None;
+                }
+            } else if !placed.is_container || inside == 0 {
+                return None;
+            }
+        }
+        Some((STEP + if crossing { CROSSING } else { 0 }, crossing))
+    }
+
+    /// The cells just outside `side` of `node`'s box whose border cell is a
+    /// free port (not next to another port), with the outward direction.
+    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side) -> (Vec<Point>, Dir) {
+        let rect = self.rect(node);
+        let outward = outward(side);
+        let border: Vec<Point> = match side {
+            Side::Top => (rect.x + 1..rect.right()).map(|x| Point { x, y: rect.y }).collect(),
+            Side::Bottom => (rect.x + 1..rect.right()).map(|x| Point { x, y: rect.bottom() }).collect(),
+            Side::Left => (rect.y + 1..rect.bottom()).map(|y| Point { x: rect.x, y }).collect(),
+            Side::Right => (rect.y + 1..rect.bottom()).map(|y| Point { x: rect.right(), y }).collect(),
+        };
+        let free = |point: Point| grid.cell(point).net == NONE;
+        let cells = border
+            .iter()
+            .enumerate()
+            .filter(|&(index, &point)| {
+                free(point)
+                    && (index == 0 || free(border[index - 1]))
+                    && border.get(index + 1).is_none_or(|&next| free(next))
+            })
+            .filter_map(|(_, &point)| grid.step(point, outward))
+            .collect();
+        (cells, outward)
+    }
+}
+
+fn outward(side: Side) -> Dir {
+    match side {
+        Side::Top => Dir::Up,
+        Side::Bottom => Dir::Down,
+        Side::Left => Dir::Left,
+        Side::Right => Dir::Right,
+    }
+}
+
+fn is_horizontal(side: Side) -> bool {
+    matches!(side, Side::Left | Side::Right)
+}
+
+trait ClampTo {
+    fn clamp_to(self, rect: Rect) -> Point;
+}
+
+impl ClampTo for Point {
+    fn clamp_to(self, rect: Rect) -> Point {
+        Point {
+            x: self.x.clamp(rect.x, rect.right()),
+            y: self.y.clamp(rect.y, rect.bottom()),
+        }
+    }
+}
+
+fn direction_between(from: Point, to: Point) -> Dir {
+    if to.y < from.y {
+        Dir::Up
+    } else if to.y > from.y {
+        Dir::Down
+    } else if to.x < from.x {
+        Dir::Left
+    } else {
+        Dir::Right
+    }
+}
+
+/// A path's corner points: its first and last cell and every turn.
+fn corners(path: &[Point]) -> Vec<Point> {
+    let mut points: Vec<Point> = Vec::new();
+    for (index, &point) in path.iter().enumerate() {
+        let turns = index > 0
+            && index + 1 < path.len()
+            && direction_between(path[index - 1], point) != direction_between(point, path[index + 1]);
+        if index == 0 || index + 1 == path.len() || turns {
+            points.push(point);
+        }
+    }
+    points
+}
+
+/// Reusable A* state arrays, reset by a generation stamp instead of clearing.
+struct Search {
+    cost: Vec<u32>,
+    parent: Vec<u32>,
+    stamp: Vec<u32>,
+    generation: u32,
+    heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+}
+
+const ROOT: u32 = u32::MAX;
+
+impl Search {
+    fn new(cells: usize) -> Search {
+        Search {
+            cost: vec![0; cells * 4],
+            parent: vec![ROOT; cells * 4],
+            stamp: vec![0; cells * 4],
+            generation: 0,
+            heap: BinaryHeap::new(),
+        }
+    }
+
+    /// The cells of the cheapest path from `from` to `to`, outside the ports.
+    fn run(&mut self, router: &NetRouter<'_>, grid: &Grid, from: Terminal, to: Terminal) -> Option<Vec<Point>> {
+        self.generation += 1;
+        self.heap.clear();
+        let Terminal::Port(start_node, start_side) = from else {
+            unreachable!("searches start at a port")
+        };
+        let (starts, outward) = router.port_cells(grid, start_node, start_side);
+        let goal = Goal::new(router, grid, to);
+        for start in starts {
+            if let Some((cost, crossing)) = router.step_cost(grid, start, outward) {
+                if crossing {
+                    continue;
+                }
+                let state = grid.index(start) * 4 + outward.index();
+                self.relax(state, cost, ROOT, goal.estimate(start));
+            }
+        }
+        while let Some(Reverse((_, _, state))) = self.heap.pop() {
+            let state = state as usize;
+            let (cell, dir) = (state / 4, Dir::ALL[state % 4]);
+            let point = Point {
+                x: cell % grid.width,
+                y: cell / grid.width,
+            };
+            let cost = self.cost[state];
+            if goal.is_reached(router, grid, point, dir) {
+                return Some(self.path(state, grid.width));
+            }
+            let crossing_here = grid.cells[cell].net != NONE;
+            for next_dir in Dir::ALL {
+                if next_dir == dir.opposite() || (crossing_here && next_dir != dir) {
+                    continue;
+                }
+                let Some(next) = grid.step(point, next_dir) else { continue };
+                let bend = if next_dir == dir { 0 } else { BEND };
+                if let Some(joined) = goal.joins(router, grid, next, next_dir) {
+                    if joined {
+                        let next_state = grid.index(next) * 4 + next_dir.index();
+                        self.relax(next_state, cost + STEP + bend, state as u32, 0);
+                    }
+                    continue;
+                }
+                let Some((step, _)) = router.step_cost(grid, next, next_dir) else { continue };
+                let next_state = grid.index(next) * 4 + next_dir.index();
+                self.relax(next_state, cost + step + bend, state as u32, goal.estimate(next));
+            }
+        }
+        None
+    }
+
+    fn relax(&mut self, state: usize, cost: u32, parent: u32, estimate: u32) {
+        if self.stamp[state] == self.generation && self.cost[state] <= cost {
+            return;
+        }
+        self.stamp[state] = self.generation;
+        self.cost[state] = cost;
+        self.parent[state] = parent;
+        self.heap.push(Reverse((cost + estimate, estimate, state as u32)));
+    }
+
+    fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
+        let mut cells = Vec::new();
+        loop {
+            let cell = state / 4;
+            cells.push(Point {
+                x: cell % width,
+                y: cell / width,
+            });
+            let parent = self.parent[state];
+            if parent == ROOT {
+                break;
+            }
+            state = parent as usize;
+        }
+        cells.reverse();
+        cells
+    }
+}
+
+/// The end of a search: a port region, or the net's own lines.
+struct Goal {
+    terminal: Terminal,
+    /// The goal's bounding box, for the distance estimate.
+    bounds: Rect,
+    /// For a port goal: the cells just outside free ports, and the inward direction.
+    ports: Vec<Point>,
+    inward: Dir,
+}
+
+impl Goal {
+    fn new(router: &NetRouter<'_>, grid: &Grid, terminal: Terminal) -> Goal {
+        match terminal {
+            Terminal::Port(node, side) => {
+                let (ports, outward) = router.port_cells(grid, node, side);
+                Goal {
+                    terminal,
+                    bounds: bounding(&ports),
+                    ports,
+                    inward: outward.opposite(),
+                }
+            }
+            Terminal::Net => {
+                let cells: Vec<Point> = grid
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cell)| cell.net == router.net)
+                    .map(|(index, _)| Point {
+                        x: index % grid.width,
+                        y: index / grid.width,
+                    })
+                    .collect();
+                Goal {
+                    terminal,
+                    bounds: bounding(&cells),
+                    ports: Vec::new(),
+                    inward: Dir::Up,
+                }
+            }
+        }
+    }
+
+    /// A lower bound of the cost from `point` to the goal.
+    fn estimate(&self, point: Point) -> u32 {
+        let dx = distance_to_range(point.x, self.bounds.x, self.bounds.right());
+        let dy = distance_to_range(point.y, self.bounds.y, self.bounds.bottom());
+        ((dx + dy) as u32) * STEP
+    }
+
+    fn is_reached(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> bool {
+        match self.terminal {
+            Terminal::Port(..) => dir == self.inward && self.ports.binary_search(&point).is_ok(),
+            // Own cells are only ever entered through `joins`.
+            Terminal::Net => grid.cell(point).net == router.net,
+        }
+    }
+
+    /// For a net goal: `Some(true)` if stepping into `point` travelling
+    /// `dir` makes a junction with the net's lines, `Some(false)` if the cell
+    /// is the net's but cannot be joined there, `None` if it is not the net's.
+    fn joins(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> Option<bool> {
+        if !matches!(self.terminal, Terminal::Net) {
+            return None;
+        }
+        let cell = grid.cell(point);
+        if cell.net != router.net {
+            return None;
+        }
+        let on_border = cell.owner != NONE && grid_rect_border(router, cell.owner, point);
+        let joinable = !cell.crossed
+            && !on_border
+            && cell.dirs.count_ones() == 2
+            && cell.dirs & dir.opposite().bit() == 0;
+        Some(joinable)
+    }
+}
+
+fn grid_rect_border(router: &NetRouter<'_>, owner: u32, point: Point) -> bool {
+    router.placement.boxes[owner as usize].rect.is_on_border(point)
+}
+
+fn bounding(points: &[Point]) -> Rect {
+    let min_x = points.iter().map(|p| p.x).min().unwrap_or(0);
+    let max_x = points.iter().map(|p| p.x).max().unwrap_or(0);
+    let min_y = points.iter().map(|p| p.y).min().unwrap_or(0);
+    let max_y = points.iter().map(|p| p.y).max().unwrap_or(0);
+    Rect {
+        x: min_x,
+        y: min_y,
+        width: max_x - min_x + 1,
+        height: max_y - min_y + 1,
+    }
+}
+
+fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
+    if value < low {
+        low - value
+    } else if value > high {
+        value - high
+    } else {
+        0
+    }
+}
+
+/// Finds a free place for a net's label beside one of its segments.
+fn place_label(grid: &mut Grid, net: &Net, label: &str, direction: Direction, placement: &Placement) -> Option<TextRun> {
+    let width = label.width();
+    let beside_vertical = |grid: &Grid| -> Option<Point> {
+        for path in &net.paths {
+            for point in super::path_cells(path) {
+                let cell = grid.cell(point);
+                if cell.dirs != VERTICAL || cell.crossed || cell.owner != NONE && is_border(placement, cell.owner, point) {
+                    continue;
+                }
+                let at = Point { x: point.x + 2, y: point.y };
+                if free_run(grid, placement, Point { x: point.x + 1, y: point.y }, width + 2) {
+                    return Some(at);
+                }
+            }
+        }
+        None
+    };
+    let above_horizontal = |grid: &Grid| -> Option<Point> {
+        for path in &net.paths {
+            let cells = super::path_cells(path);
+            for window in cells.windows(width.max(1)) {
+                let straight = window.iter().all(|&point| {
+                    let cell = grid.cell(point);
+                    point.y == window[0].y && cell.dirs == HORIZONTAL && !cell.crossed
+                });
+                if !straight || window[0].y == 0 {
+                    continue;
+                }
+                let left = window.iter().map(|p| p.x).min().expect("a window has cells");
+                if left == 0 {
+                    continue;
+                }
+                let row = window[0].y - 1;
+                if free_run(grid, placement, Point { x: left - 1, y: row }, width + 2) {
+                    return Some(Point { x: left, y: row });
+                }
+            }
+        }
+        None
+    };
+    let at = match direction {
+        Direction::Down => beside_vertical(grid).or_else(|| above_horizontal(grid)),
+        Direction::Right => above_horizontal(grid).or_else(|| beside_vertical(grid)),
+    }?;
+    for x in at.x.saturating_sub(1)..=at.x + width {
+        if x < grid.width {
+            grid.cell_mut(Point { x, y: at.y }).text = true;
+        }
+    }
+    Some(TextRun {
+        at,
+        text: label.to_owned(),
+    })
+}
+
+fn is_border(placement: &Placement, owner: u32, point: Point) -> bool {
+    placement.boxes[owner as usize].rect.is_on_border(point)
+}
+
+/// Whether `length` cells from `start` rightwards are free for text: on the
+/// grid, no line or text, and inside no box but a container's open interior.
+fn free_run(grid: &Grid, placement: &Placement, start: Point, length: usize) -> bool {
+    (0..length).all(|offset| {
+        let point = Point { x: start.x + offset, y: start.y };
+        if point.x >= grid.width {
+            return false;
+        }
+        let cell = grid.cell(point);
+        if cell.net != NONE || cell.text {
+            return false;
+        }
+        if cell.owner == NONE {
+            return true;
+        }
+        let placed = &placement.boxes[cell.owner as usize];
+        placed.is_container && !placed.rect.is_on_border(point)
+    })
+}

@@ -1,0 +1,299 @@
+//! The text renderer: a [`Layout`] as Unicode box-drawing or ASCII text.
+//!
+//! Reads a `Layout`; returns a `String`, one line a row, without trailing
+//! spaces. Each cell records which directions lines leave it in (up, down,
+//! left, right) and the style of each; glyphs are chosen last from a table
+//! by that connectivity (as svgbob does), so junctions come out right
+//! whatever order the lines were drawn in. A cell where two nets cross keeps
+//! the vertical line only, so a crossing never looks like a junction. The
+//! two charsets share everything but the table.
+
+use unicode_width::UnicodeWidthChar;
+
+use crate::layout::{Layout, Point, Side, path_cells};
+use crate::model::{EdgeStyle, Shape};
+
+/// Which glyphs to draw with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charset {
+    /// Box-drawing characters and arrowheads (`┌─┐ │ ┬ ▼`).
+    Unicode,
+    /// Plain ASCII (`+-| v >`).
+    Ascii,
+}
+
+const UP: u8 = 1;
+const DOWN: u8 = 2;
+const LEFT: u8 = 4;
+const RIGHT: u8 = 8;
+
+/// What one cell holds before glyphs are chosen.
+#[derive(Clone, Copy, Default)]
+struct Cell {
+    /// Directions lines or borders leave the cell in.
+    bits: u8,
+    /// The style of the vertical and of the horizontal strokes.
+    vertical: Stroke,
+    horizontal: Stroke,
+    /// A box border runs through the cell (ports keep the border's style).
+    border: Option<Shape>,
+    /// Which net drew the cell's line, to tell a crossing from a junction.
+    net: Option<usize>,
+    crossed: bool,
+    glyph: Option<char>,
+    /// The second cell of a wide character.
+    continuation: bool,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Stroke {
+    #[default]
+    Solid,
+    Dashed,
+    Thick,
+    /// The top and bottom of a cylinder.
+    Double,
+}
+
+/// Draws the layout as text.
+pub fn text(layout: &Layout, charset: Charset) -> String {
+    let mut canvas = Canvas::new(layout.width, layout.height);
+    for placed in &layout.boxes {
+        canvas.draw_box(placed.rect, placed.shape);
+    }
+    for (index, net) in layout.nets.iter().enumerate() {
+        let stroke = match net.style {
+            EdgeStyle::Solid => Stroke::Solid,
+            EdgeStyle::Dashed => Stroke::Dashed,
+            EdgeStyle::Thick => Stroke::Thick,
+        };
+        for path in &net.paths {
+            canvas.draw_path(index, &path_cells(path), stroke);
+        }
+        for end in &net.ends {
+            if end.arrow {
+                let (at, arrow) = match end.side {
+                    Side::Top => (end.port, Arrow::Down),
+                    Side::Bottom => (end.port, Arrow::Up),
+                    Side::Left => (Point { x: end.port.x - 1, y: end.port.y }, Arrow::Right),
+                    Side::Right => (Point { x: end.port.x + 1, y: end.port.y }, Arrow::Left),
+                };
+                canvas.cell_mut(at).glyph = Some(arrow.glyph(charset));
+            }
+        }
+    }
+    let runs = layout
+        .title
+        .iter()
+        .chain(layout.boxes.iter().flat_map(|placed| &placed.text))
+        .chain(layout.nets.iter().filter_map(|net| net.label.as_ref()));
+    for run in runs {
+        canvas.write(run.at, &run.text);
+    }
+    canvas.into_string(charset)
+}
+
+#[derive(Clone, Copy)]
+enum Arrow {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+impl Arrow {
+    fn glyph(self, charset: Charset) -> char {
+        match (charset, self) {
+            (Charset::Unicode, Arrow::Up) => '▲',
+            (Charset::Unicode, Arrow::Down) => '▼',
+            (Charset::Unicode, Arrow::Left) => '◀',
+            (Charset::Unicode, Arrow::Right) => '▶',
+            (Charset::Ascii, Arrow::Up) => '^',
+            (Charset::Ascii, Arrow::Down) => 'v',
+            (Charset::Ascii, Arrow::Left) => '<',
+            (Charset::Ascii, Arrow::Right) => '>',
+        }
+    }
+}
+
+struct Canvas {
+    width: usize,
+    cells: Vec<Cell>,
+}
+
+impl Canvas {
+    fn new(width: usize, height: usize) -> Canvas {
+        Canvas {
+            width,
+            cells: vec![Cell::default(); width * height],
+        }
+    }
+
+    fn cell_mut(&mut self, point: Point) -> &mut Cell {
+        &mut self.cells[point.y * self.width + point.x]
+    }
+
+    fn draw_box(&mut self, rect: crate::layout::Rect, shape: Shape) {
+        let horizontal = if shape == Shape::Cylinder { Stroke::Double } else { Stroke::Solid };
+        for x in rect.x..=rect.right() {
+            for (y, vertical_bit) in [(rect.y, DOWN), (rect.bottom(), UP)] {
+                let mut bits = 0;
+                if x > rect.x {
+                    bits |= LEFT;
+                }
+                if x < rect.right() {
+                    bits |= RIGHT;
+                }
+                if x == rect.x || x == rect.right() {
+                    bits |= vertical_bit;
+                }
+                let cell = self.cell_mut(Point { x, y });
+                cell.bits |= bits;
+                cell.horizontal = horizontal;
+                cell.border = Some(shape);
+            }
+        }
+        for y in rect.y + 1..rect.bottom() {
+            for x in [rect.x, rect.right()] {
+                let cell = self.cell_mut(Point { x, y });
+                cell.bits |= UP | DOWN;
+                cell.border = Some(shape);
+            }
+        }
+    }
+
+    fn draw_path(&mut self, net: usize, cells: &[Point], stroke: Stroke) {
+        for (index, &point) in cells.iter().enumerate() {
+            let mut bits = 0;
+            for neighbour in [index.checked_sub(1).map(|i| cells[i]), cells.get(index + 1).copied()].into_iter().flatten() {
+                bits |= if neighbour.y < point.y {
+                    UP
+                } else if neighbour.y > point.y {
+                    DOWN
+                } else if neighbour.x < point.x {
+                    LEFT
+                } else {
+                    RIGHT
+                };
+            }
+            let cell = self.cell_mut(point);
+            if cell.net.is_some_and(|other| other != net) {
+                // Another net's straight line: the vertical one stays whole.
+                cell.crossed = true;
+                if bits & (UP | DOWN) != 0 {
+                    cell.vertical = stroke;
+                }
+                continue;
+            }
+            cell.net = Some(net);
+            cell.bits |= bits;
+            if cell.border.is_none() {
+                if bits & (UP | DOWN) != 0 {
+                    cell.vertical = stroke;
+                }
+                if bits & (LEFT | RIGHT) != 0 {
+                    cell.horizontal = stroke;
+                }
+            }
+        }
+    }
+
+    fn write(&mut self, at: Point, text: &str) {
+        let mut x = at.x;
+        for c in text.chars() {
+            let width = c.width().unwrap_or(0);
+            if width == 0 {
+                continue;
+            }
+            self.cell_mut(Point { x, y: at.y }).glyph = Some(c);
+            if width == 2 {
+                self.cell_mut(Point { x: x + 1, y: at.y }).continuation = true;
+            }
+            x += width;
+        }
+    }
+
+    fn into_string(self, charset: Charset) -> String {
+        let mut out = String::new();
+        for row in self.cells.chunks(self.width.max(1)) {
+            let mut line = String::new();
+            for cell in row {
+                if cell.continuation {
+                    continue;
+                }
+                line.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The glyph for a cell's lines, chosen by connectivity and stroke.
+fn glyph(cell: &Cell, charset: Charset) -> char {
+    let bits = if cell.crossed { UP | DOWN } else { cell.bits };
+    if bits == 0 {
+        return ' ';
+    }
+    let straight_vertical = bits & (LEFT | RIGHT) == 0;
+    let straight_horizontal = bits & (UP | DOWN) == 0;
+    if charset == Charset::Ascii {
+        return if straight_vertical {
+            match cell.vertical {
+                Stroke::Dashed => ':',
+                Stroke::Thick => '#',
+                Stroke::Solid | Stroke::Double => '|',
+            }
+        } else if straight_horizontal {
+            match cell.horizontal {
+                Stroke::Dashed => '.',
+                Stroke::Thick | Stroke::Double => '=',
+                Stroke::Solid => '-',
+            }
+        } else {
+            '+'
+        };
+    }
+    if straight_vertical {
+        return match cell.vertical {
+            Stroke::Dashed => '┆',
+            Stroke::Thick => '┃',
+            Stroke::Solid | Stroke::Double => '│',
+        };
+    }
+    if straight_horizontal {
+        return match cell.horizontal {
+            Stroke::Dashed => '┄',
+            Stroke::Thick => '━',
+            Stroke::Double => '═',
+            Stroke::Solid => '─',
+        };
+    }
+    let corner = |plain: char, rounded: char, double: char| match cell.border {
+        Some(Shape::Rounded | Shape::Person) => rounded,
+        Some(Shape::Cylinder) => double,
+        _ => plain,
+    };
+    let thick = cell.border.is_none() && (cell.vertical == Stroke::Thick || cell.horizontal == Stroke::Thick);
+    match (bits, thick) {
+        (b, false) if b == DOWN | RIGHT => corner('┌', '╭', '╒'),
+        (b, false) if b == DOWN | LEFT => corner('┐', '╮', '╕'),
+        (b, false) if b == UP | RIGHT => corner('└', '╰', '╘'),
+        (b, false) if b == UP | LEFT => corner('┘', '╯', '╛'),
+        (b, true) if b == DOWN | RIGHT => '┏',
+        (b, true) if b == DOWN | LEFT => '┓',
+        (b, true) if b == UP | RIGHT => '┗',
+        (b, true) if b == UP | LEFT => '┛',
+        (b, false) if b == UP | DOWN | RIGHT => '├',
+        (b, false) if b == UP | DOWN | LEFT => '┤',
+        (b, false) if b == DOWN | LEFT | RIGHT => '┬',
+        (b, false) if b == UP | LEFT | RIGHT => '┴',
+        (b, true) if b == UP | DOWN | RIGHT => '┣',
+        (b, true) if b == UP | DOWN | LEFT => '┫',
+        (b, true) if b == DOWN | LEFT | RIGHT => '┳',
+        (b, true) if b == UP | LEFT | RIGHT => '┻',
+        (_, true) => '╋',
+        _ => '┼',
+    }
+}
