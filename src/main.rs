@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use strata::diagnostic::{self, Colour, Diagnostic};
-use strata::model::{self, Model};
 use strata::layout::{self, LayoutOptions};
+use strata::model::{self, Model};
 use strata::render::{self, Charset};
 use strata::syntax;
 
@@ -164,7 +164,11 @@ fn render(
     let bytes = match format {
         Format::Json => model::to_json(&model).into_bytes(),
         Format::Unicode | Format::Ascii => {
-            let charset = if format == Format::Unicode { Charset::Unicode } else { Charset::Ascii };
+            let charset = if format == Format::Unicode {
+                Charset::Unicode
+            } else {
+                Charset::Ascii
+            };
             let layout = layout::layout(&model, &LayoutOptions::default());
             render::text(&layout, charset).into_bytes()
         }

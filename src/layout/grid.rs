@@ -60,6 +60,8 @@ pub struct Cell {
     pub crossed: bool,
     /// Text (a box's header or an edge label) or the space kept around it.
     pub text: bool,
+    /// A row of a container's header: lines may only cross it vertically.
+    pub header: bool,
 }
 
 pub struct Grid {
@@ -79,6 +81,7 @@ impl Grid {
             dirs: 0,
             crossed: false,
             text: false,
+            header: false,
         };
         let mut grid = Grid {
             width,
@@ -93,6 +96,11 @@ impl Grid {
                 }
             }
             for run in &placed.text {
+                if placed.is_container {
+                    for x in rect.x + 1..rect.right() {
+                        grid.cells[run.at.y * width + x].header = true;
+                    }
+                }
                 let start = run.at.x.saturating_sub(1).max(rect.x + 1);
                 let end = (run.at.x + run.text.width()).min(rect.right() - 1);
                 for x in start..=end {
@@ -120,9 +128,15 @@ impl Grid {
     pub fn step(&self, point: Point, dir: Dir) -> Option<Point> {
         match dir {
             Dir::Up => point.y.checked_sub(1).map(|y| Point { x: point.x, y }),
-            Dir::Down => (point.y + 1 < self.height).then_some(Point { x: point.x, y: point.y + 1 }),
+            Dir::Down => (point.y + 1 < self.height).then_some(Point {
+                x: point.x,
+                y: point.y + 1,
+            }),
             Dir::Left => point.x.checked_sub(1).map(|x| Point { x, y: point.y }),
-            Dir::Right => (point.x + 1 < self.width).then_some(Point { x: point.x + 1, y: point.y }),
+            Dir::Right => (point.x + 1 < self.width).then_some(Point {
+                x: point.x + 1,
+                y: point.y,
+            }),
         }
     }
 }

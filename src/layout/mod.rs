@@ -34,7 +34,9 @@ pub struct LayoutOptions {
 
 impl Default for LayoutOptions {
     fn default() -> LayoutOptions {
-        LayoutOptions { max_order_sweeps: 8 }
+        LayoutOptions {
+            max_order_sweeps: 8,
+        }
     }
 }
 
@@ -85,12 +87,18 @@ impl Rect {
     }
 
     pub fn contains(&self, point: Point) -> bool {
-        point.x >= self.x && point.x <= self.right() && point.y >= self.y && point.y <= self.bottom()
+        point.x >= self.x
+            && point.x <= self.right()
+            && point.y >= self.y
+            && point.y <= self.bottom()
     }
 
     pub fn is_on_border(&self, point: Point) -> bool {
         self.contains(point)
-            && (point.x == self.x || point.x == self.right() || point.y == self.y || point.y == self.bottom())
+            && (point.x == self.x
+                || point.x == self.right()
+                || point.y == self.y
+                || point.y == self.bottom())
     }
 }
 
@@ -194,7 +202,10 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Layout {
             verify::check(model, &layout);
             return layout;
         }
-        assert!(slack < 16, "layout could not route the diagram even with generous spacing: a bug");
+        assert!(
+            slack < 16,
+            "layout could not route the diagram even with generous spacing: a bug"
+        );
     }
     unreachable!("the loop returns or panics")
 }

@@ -16,8 +16,16 @@ pub enum Slot {
     Lane(usize),
 }
 
-/// Slots of every rank, in order.
-pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Vec<Vec<Slot>> {
+/// The ranks' slots in order, and the links between slots of consecutive
+/// ranks that the edges make.
+pub struct Ordering {
+    pub slots: Vec<Vec<Slot>>,
+    /// `(upper rank, upper slot, lower slot)`.
+    pub links: Vec<(usize, Slot, Slot)>,
+}
+
+/// Orders every rank's slots.
+pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Ordering {
     let rank_count = ranks.iter().copied().max().map_or(0, |max| max + 1);
     let mut layers: Vec<Vec<Slot>> = vec![Vec::new(); rank_count];
     for (child, &rank) in ranks.iter().enumerate() {
@@ -27,7 +35,11 @@ pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Ve
     // Links between consecutive ranks, through the lanes of long edges.
     let mut links: Vec<(usize, Slot, Slot)> = Vec::new(); // (upper rank, upper slot, lower slot)
     for (index, &(from, to)) in edges.iter().enumerate() {
-        let (top, bottom) = if ranks[from] <= ranks[to] { (from, to) } else { (to, from) };
+        let (top, bottom) = if ranks[from] <= ranks[to] {
+            (from, to)
+        } else {
+            (to, from)
+        };
         let (top_rank, bottom_rank) = (ranks[top], ranks[bottom]);
         if top_rank == bottom_rank {
             continue;
@@ -42,7 +54,10 @@ pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Ve
         links.push((bottom_rank - 1, previous, Slot::Child(bottom)));
     }
     if rank_count < 2 || links.is_empty() {
-        return layers;
+        return Ordering {
+            slots: layers,
+            links,
+        };
     }
 
     let mut graph = Links::new(&layers, &links);
@@ -69,7 +84,10 @@ pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Ve
         }
     }
     graph.positions = best;
-    graph.layers()
+    Ordering {
+        slots: graph.layers(),
+        links,
+    }
 }
 
 /// The slots as numbered nodes with their neighbours on the ranks above and below.
@@ -131,7 +149,11 @@ impl Links {
                 let key = if around.is_empty() {
                     self.positions[slot] as f64
                 } else {
-                    around.iter().map(|&n| self.positions[n] as f64).sum::<f64>() / around.len() as f64
+                    around
+                        .iter()
+                        .map(|&n| self.positions[n] as f64)
+                        .sum::<f64>()
+                        / around.len() as f64
                 };
                 (key, self.positions[slot], slot)
             })
@@ -229,14 +251,14 @@ mod tests {
     #[test]
     fn a_crossing_pair_is_uncrossed() {
         // 0 and 1 on top, 2 and 3 below; 0 -> 3 and 1 -> 2 cross in source order.
-        let layers = order(&[0, 0, 1, 1], &[(0, 3), (1, 2)], 8);
+        let layers = order(&[0, 0, 1, 1], &[(0, 3), (1, 2)], 8).slots;
         assert_eq!(layers[0], vec![Slot::Child(0), Slot::Child(1)]);
         assert_eq!(layers[1], vec![Slot::Child(3), Slot::Child(2)]);
     }
 
     #[test]
     fn long_edges_get_a_lane_on_every_rank_they_pass() {
-        let layers = order(&[0, 1, 2, 3], &[(0, 3), (0, 1), (1, 2), (2, 3)], 8);
+        let layers = order(&[0, 1, 2, 3], &[(0, 3), (0, 1), (1, 2), (2, 3)], 8).slots;
         assert!(layers[1].contains(&Slot::Lane(0)));
         assert!(layers[2].contains(&Slot::Lane(0)));
     }

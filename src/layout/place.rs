@@ -47,10 +47,8 @@ pub struct PlannedNet {
     pub flows: Vec<usize>,
     pub style: EdgeStyle,
     pub label: Option<String>,
-    /// `(node, side, arrow)` for the shared end of a bus first, then the others.
+    /// `(node, side, arrow)`; in a bus the shared end comes first.
     pub ends: Vec<(NodeId, Side, bool)>,
-    /// Whether the first end is the one all others join (a bus).
-    pub is_bus: bool,
 }
 
 /// One container's children as a layered graph.
@@ -66,6 +64,8 @@ struct Level {
     chain: Vec<usize>,
     ranks: Vec<usize>,
     slots: Vec<Vec<Slot>>,
+    /// Links between slots of consecutive ranks: `(upper rank, upper, lower)`.
+    links: Vec<(usize, Slot, Slot)>,
     /// Rank of the channel for routes that cross the start / end border
     /// (top / bottom going down; left / right going right), if any.
     entry_channel: bool,
@@ -74,7 +74,11 @@ struct Level {
 
 pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) -> Placement {
     let direction = model.direction();
-    let node_count = model.nodes().map(|node| node.index() + 1).max().unwrap_or(0);
+    let node_count = model
+        .nodes()
+        .map(|node| node.index() + 1)
+        .max()
+        .unwrap_or(0);
     let flows = model.edges();
 
     // One level per container, plus the top level at `node_count`.
@@ -94,7 +98,9 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     for (flow_index, flow) in flows.iter().enumerate() {
         let (container, a, b) = tree.lift(flow.from, flow.to);
         let (a_index, b_index) = (child_index[a.index()], child_index[b.index()]);
-        levels[level_index(container)].edges.push((a_index, b_index, flow_index));
+        levels[level_index(container)]
+            .edges
+            .push((a_index, b_index, flow_index));
         lifted.push((a, b));
     }
     for row in model.rows() {
@@ -128,7 +134,9 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
                 let mut inner = end;
                 while inner != top {
                     let outer = tree.parent(inner).expect("below the common container");
-                    levels[level_index(Some(outer))].crossings.push((child_index[inner.index()], side));
+                    levels[level_index(Some(outer))]
+                        .crossings
+                        .push((child_index[inner.index()], side));
                     inner = outer;
                 }
             }
@@ -143,6 +151,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         }
     }
     let ports = count_ports(node_count, &nets);
+    let ends: Vec<(NodeId, NodeId)> = flows.iter().map(|flow| (flow.from, flow.to)).collect();
 
     // Sizes bottom-up, then positions top-down.
     let spacing = Spacing { direction, slack };
@@ -152,7 +161,15 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     for &container in breadth_first.iter().rev() {
         let level = &levels[level_index(container)];
         let Some(node) = container else {
-            let content = arrange(level, &sizes, &nets, &net_of_flow, spacing);
+            let known = Known {
+                sizes: &sizes,
+                offsets: &offsets,
+                nets: &nets,
+                net_of_flow: &net_of_flow,
+                ends: &ends,
+                tree,
+            };
+            let content = arrange(level, &known, spacing);
             root_size = content.size;
             for (child, offset) in level.children.iter().zip(&content.offsets) {
                 offsets[child.index()] = *offset;
@@ -163,7 +180,15 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
             sizes[node.index()] = leaf_size(model, node, &ports[node.index()]);
             continue;
         }
-        let content = arrange(level, &sizes, &nets, &net_of_flow, spacing);
+        let known = Known {
+            sizes: &sizes,
+            offsets: &offsets,
+            nets: &nets,
+            net_of_flow: &net_of_flow,
+            ends: &ends,
+            tree,
+        };
+        let content = arrange(level, &known, spacing);
         let chrome = Chrome::of(model, node, level);
         sizes[node.index()] = chrome.size(&content, &ports[node.index()], slack);
         for (child, offset) in level.children.iter().zip(&content.offsets) {
@@ -174,7 +199,12 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     // Layers are bands: stretch each to the full width when it is alone on its rank.
     let root = &levels[node_count];
     for (index, &child) in root.children.iter().enumerate() {
-        let alone = root.ranks.iter().filter(|&&rank| rank == root.ranks[index]).count() == 1;
+        let alone = root
+            .ranks
+            .iter()
+            .filter(|&&rank| rank == root.ranks[index])
+            .count()
+            == 1;
         if model.node(child).kind == NodeKind::Layer && alone && direction == Direction::Down {
             sizes[child.index()].0 = root_size.0.max(sizes[child.index()].0);
         }
@@ -188,9 +218,15 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         let origin = match parent {
             Some(above) => {
                 let rect = boxes[box_of[above.index()]].rect;
-                Point { x: rect.x, y: rect.y }
+                Point {
+                    x: rect.x,
+                    y: rect.y,
+                }
             }
-            None => Point { x: 0, y: title_rows },
+            None => Point {
+                x: 0,
+                y: title_rows,
+            },
         };
         let (dx, dy) = offsets[node.index()];
         let (width, height) = sizes[node.index()];
@@ -221,7 +257,11 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         .chain(title.iter().map(|run| run.text.width()))
         .max()
         .unwrap_or(0);
-    let height = boxes.iter().map(|placed| placed.rect.bottom() + 1).max().unwrap_or(0);
+    let height = boxes
+        .iter()
+        .map(|placed| placed.rect.bottom() + 1)
+        .max()
+        .unwrap_or(0);
     Placement {
         width,
         height,
@@ -259,8 +299,18 @@ fn rank_and_order(level: &mut Level, options: &LayoutOptions, direction: Directi
         Direction::Down => (Side::Top, Side::Bottom),
         Direction::Right => (Side::Left, Side::Right),
     };
-    level.entry_channel = level.crossings.iter().any(|&(_, side)| side == start);
-    level.exit_channel = level.crossings.iter().any(|&(_, side)| side == end);
+    // A route entering through the header side needs a channel below the
+    // header to reach a free column; otherwise a channel is needed only to
+    // reach a child that is not on the rank next to the border.
+    let last_rank = ranks.iter().copied().max().unwrap_or(0);
+    level.entry_channel = level
+        .crossings
+        .iter()
+        .any(|&(child, side)| side == start && (direction == Direction::Down || ranks[child] != 0));
+    level.exit_channel = level
+        .crossings
+        .iter()
+        .any(|&(child, side)| side == end && ranks[child] != last_rank);
     let shift = usize::from(level.entry_channel);
     for rank in &mut ranks {
         *rank += shift;
@@ -287,7 +337,9 @@ fn rank_and_order(level: &mut Level, options: &LayoutOptions, direction: Directi
             }
         }
     }
-    level.slots = order::order(&all_ranks, &order_edges, options.max_order_sweeps);
+    let ordering = order::order(&all_ranks, &order_edges, options.max_order_sweeps);
+    level.slots = ordering.slots;
+    level.links = ordering.links;
     level.ranks = all_ranks;
 }
 
@@ -310,7 +362,11 @@ fn sides_between(level: &Level, a: usize, b: usize, direction: Direction) -> (Si
                 .position(|&slot| slot == Slot::Child(child))
                 .expect("every child has a slot on its rank")
         };
-        if position(a) < position(b) { (ahead, behind) } else { (behind, ahead) }
+        if position(a) < position(b) {
+            (ahead, behind)
+        } else {
+            (behind, ahead)
+        }
     }
 }
 
@@ -323,23 +379,37 @@ fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)]) -> Vec<PlannedNet> 
     type Key<'a> = (NodeId, Side, EdgeStyle, Option<&'a str>);
     let key = |index: usize, at_target: bool| -> Key<'_> {
         let flow = &edges[index];
-        let (node, side) = if at_target { (flow.to, sides[index].1) } else { (flow.from, sides[index].0) };
+        let (node, side) = if at_target {
+            (flow.to, sides[index].1)
+        } else {
+            (flow.from, sides[index].0)
+        };
         (node, side, flow.edge.style, flow.edge.label.as_deref())
     };
     for at_target in [true, false] {
-        let mut groups: std::collections::BTreeMap<Key<'_>, Vec<usize>> = std::collections::BTreeMap::new();
+        let mut groups: std::collections::BTreeMap<Key<'_>, Vec<usize>> =
+            std::collections::BTreeMap::new();
         for index in (0..edges.len()).filter(|&index| mergeable(index)) {
             if !taken[index] {
                 groups.entry(key(index, at_target)).or_default().push(index);
             }
         }
-        let mut buses: Vec<Vec<usize>> = groups.into_values().filter(|group| group.len() > 1).collect();
+        let mut buses: Vec<Vec<usize>> = groups
+            .into_values()
+            .filter(|group| group.len() > 1)
+            .collect();
         buses.sort_by_key(|group| group[0]);
         for group in buses {
             // Two edges between the same pair would draw as one line.
             let mut others: Vec<NodeId> = group
                 .iter()
-                .map(|&index| if at_target { edges[index].from } else { edges[index].to })
+                .map(|&index| {
+                    if at_target {
+                        edges[index].from
+                    } else {
+                        edges[index].to
+                    }
+                })
                 .collect();
             others.sort_unstable();
             others.dedup();
@@ -370,7 +440,6 @@ fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)]) -> Vec<PlannedNet> 
                     style: flow.edge.style,
                     label: flow.edge.label.clone(),
                     ends,
-                    is_bus: true,
                 },
             ));
         }
@@ -391,8 +460,10 @@ fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)]) -> Vec<PlannedNet> 
                 flows: vec![index],
                 style: flow.edge.style,
                 label: flow.edge.label.clone(),
-                ends: vec![(flow.from, sides[index].0, arrow_from), (flow.to, sides[index].1, arrow_to)],
-                is_bus: false,
+                ends: vec![
+                    (flow.from, sides[index].0, arrow_from),
+                    (flow.to, sides[index].1, arrow_to),
+                ],
             },
         ));
     }
@@ -432,76 +503,202 @@ struct Content {
     size: (usize, usize),
 }
 
-/// Coordinates for one level: ranks along the rank axis, slots across it.
-fn arrange(level: &Level, sizes: &[(usize, usize)], nets: &[PlannedNet], net_of_flow: &[usize], spacing: Spacing) -> Content {
-    let down = spacing.direction == Direction::Down;
-    // (along the rank axis, across it)
-    let extent = |child: usize| {
-        let (width, height) = sizes[level.children[child].index()];
-        if down { (height, width) } else { (width, height) }
-    };
-    let children = level.children.len();
-    let separation = if down { BOX_SEPARATION } else { 1 } + spacing.slack;
+/// What is known when a level is arranged: the sizes and relative offsets
+/// of everything inside its children, and the nets.
+struct Known<'a> {
+    sizes: &'a [(usize, usize)],
+    /// Each node's offset from its container's top-left corner.
+    offsets: &'a [(usize, usize)],
+    nets: &'a [PlannedNet],
+    net_of_flow: &'a [usize],
+    /// Each flow's `(from, to)` nodes.
+    ends: &'a [(NodeId, NodeId)],
+    tree: &'a Tree,
+}
 
-    // Across: pack each rank's slots in order.
-    let mut slot_centre: std::collections::HashMap<(usize, Slot), usize> = std::collections::HashMap::new();
-    let mut child_across = vec![0usize; children];
-    let mut widest = 0;
+impl Known<'_> {
+    /// The offset of `node`'s centre from the top-left of its ancestor `top`.
+    fn centre_within(&self, node: NodeId, top: NodeId) -> (usize, usize) {
+        let (width, height) = self.sizes[node.index()];
+        let (mut x, mut y) = (width / 2, height / 2);
+        let mut current = node;
+        while current != top {
+            x += self.offsets[current.index()].0;
+            y += self.offsets[current.index()].1;
+            current = self.tree.parent(current).expect("top is an ancestor");
+        }
+        (x, y)
+    }
+}
+
+/// Coordinates for one level: ranks along the rank axis, slots across it.
+fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
+    let (sizes, nets, net_of_flow) = (known.sizes, known.nets, known.net_of_flow);
+    let down = spacing.direction == Direction::Down;
+    let children = level.children.len();
+    // (along the rank axis, across it); lanes and channel children are one cell.
+    let extent = |slot: Slot| match slot {
+        Slot::Child(child) if child < children => {
+            let (width, height) = sizes[level.children[child].index()];
+            if down {
+                (height, width)
+            } else {
+                (width, height)
+            }
+        }
+        _ => (0, 1),
+    };
+
+    // Across: neighbours on a rank joined by an edge get room for an arrow
+    // and its label; others the plain separation.
+    let plain = if down { BOX_SEPARATION } else { 1 } + spacing.slack;
+    let mut beside: std::collections::HashMap<(usize, usize), usize> =
+        std::collections::HashMap::new();
+    for &(a, b, flow_index) in &level.edges {
+        if level.ranks[a] == level.ranks[b] {
+            let label = nets[net_of_flow[flow_index]]
+                .label
+                .as_ref()
+                .map_or(0, |label| label.width() + 2);
+            let room = if down { 6 + label } else { 3 };
+            let key = (a.min(b), a.max(b));
+            let entry = beside.entry(key).or_insert(0);
+            *entry = (*entry).max(room);
+        }
+    }
+    let gap_between = |left: Slot, right: Slot| match (left, right) {
+        (Slot::Child(a), Slot::Child(b)) => beside
+            .get(&(a.min(b), a.max(b)))
+            .copied()
+            .unwrap_or(0)
+            .max(plain),
+        _ => plain,
+    };
+    let mut start: std::collections::HashMap<(usize, Slot), usize> =
+        std::collections::HashMap::new();
+    let rank_count = level.slots.len();
     for (rank, slots) in level.slots.iter().enumerate() {
         let mut cursor = 0;
         for (position, &slot) in slots.iter().enumerate() {
             if position > 0 {
-                cursor += separation;
+                cursor += gap_between(slots[position - 1], slot);
             }
-            let size = match slot {
-                Slot::Child(child) if child < children => extent(child).1,
-                _ => 1,
-            };
-            if let Slot::Child(child) = slot {
-                if child < children {
-                    child_across[child] = cursor;
-                }
-            }
-            slot_centre.insert((rank, slot), cursor + size / 2);
-            cursor += size;
+            start.insert((rank, slot), cursor);
+            cursor += extent(slot).1;
         }
-        widest = widest.max(cursor);
     }
+    // Align each slot with the slots it is linked to on the rank above, then
+    // below, moving slots only forward so the order and separations hold.
+    let centre = |start: &std::collections::HashMap<(usize, Slot), usize>,
+                  rank: usize,
+                  slot: Slot| { start[&(rank, slot)] + extent(slot).1 / 2 };
+    for pass in [true, false] {
+        let ranks: Vec<usize> = if pass {
+            (1..rank_count).collect()
+        } else {
+            (0..rank_count.saturating_sub(1)).rev().collect()
+        };
+        for rank in ranks {
+            let mut cursor = 0;
+            for (position, &slot) in level.slots[rank].iter().enumerate() {
+                if position > 0 {
+                    let previous = level.slots[rank][position - 1];
+                    cursor =
+                        start[&(rank, previous)] + extent(previous).1 + gap_between(previous, slot);
+                }
+                let linked: Vec<usize> = level
+                    .links
+                    .iter()
+                    .filter_map(|&(upper_rank, upper, lower)| {
+                        if pass && upper_rank + 1 == rank && lower == slot {
+                            Some(centre(&start, upper_rank, upper))
+                        } else if !pass && upper_rank == rank && upper == slot {
+                            Some(centre(&start, rank + 1, lower))
+                        } else {
+                            None
+                        }
+                    })
+                    .collect();
+                let current = start[&(rank, slot)];
+                let mut wanted = current.max(cursor);
+                // Layers are bands along the left edge; everything else aligns.
+                let is_band = matches!(slot, Slot::Child(child) if level.chain.contains(&child));
+                if !linked.is_empty() && !is_band {
+                    let mean = linked.iter().sum::<usize>() / linked.len();
+                    wanted = wanted.max(mean.saturating_sub(extent(slot).1 / 2));
+                }
+                start.insert((rank, slot), wanted);
+            }
+        }
+    }
+    let widest = level
+        .slots
+        .iter()
+        .enumerate()
+        .map(|(rank, slots)| {
+            slots
+                .last()
+                .map_or(0, |&slot| start[&(rank, slot)] + extent(slot).1)
+        })
+        .max()
+        .unwrap_or(0);
 
     // Along: ranks one after another, with a channel between each pair sized
-    // for the routes that cross it.
-    let rank_count = level.slots.len();
+    // for the routes that run along it.
     let mut rank_extent = vec![0usize; rank_count];
-    for (child, &rank) in level.ranks.iter().enumerate().take(children) {
-        rank_extent[rank] = rank_extent[rank].max(extent(child).0);
+    for (rank, slots) in level.slots.iter().enumerate() {
+        for &slot in slots {
+            rank_extent[rank] = rank_extent[rank].max(extent(slot).0);
+        }
     }
     let mut intervals: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); rank_count];
-    let mut labelled: Vec<usize> = vec![0; rank_count];
-    for (index, &(a, b, flow_index)) in level.edges.iter().enumerate() {
-        let (top, bottom) = if level.ranks[a] <= level.ranks[b] { (a, b) } else { (b, a) };
-        let (top_rank, bottom_rank) = (level.ranks[top], level.ranks[bottom]);
-        if top_rank == bottom_rank {
-            continue;
+    let mut labelled = vec![false; rank_count];
+    let mut link_net = std::collections::HashMap::new();
+    for (index, &(_, _, flow_index)) in level.edges.iter().enumerate() {
+        link_net.insert(index, net_of_flow[flow_index]);
+    }
+    for &(rank, upper, lower) in &level.links {
+        let is_child = |slot: Slot| matches!(slot, Slot::Child(child) if child < children);
+        if is_child(upper) && is_child(lower) {
+            continue; // Counted from the edges below, at their actual ends.
         }
-        let mut previous = slot_centre[&(top_rank, Slot::Child(top))];
-        for rank in top_rank..bottom_rank {
-            let next_slot = if rank + 1 == bottom_rank { Slot::Child(bottom) } else { Slot::Lane(index) };
-            let next = slot_centre.get(&(rank + 1, next_slot)).copied().unwrap_or(previous);
-            let net = net_of_flow[flow_index];
-            intervals[rank].push((previous.min(next), previous.max(next), net));
-            labelled[rank] += usize::from(nets[net].label.is_some());
-            previous = next;
+        let (from, to) = (centre(&start, rank, upper), centre(&start, rank + 1, lower));
+        // Links of one net share tracks; other links (to channel children)
+        // each get their own.
+        let net = match (upper, lower) {
+            (Slot::Lane(index), _) | (_, Slot::Lane(index)) => link_net.get(&index).copied(),
+            _ => None,
+        };
+        let key = net.unwrap_or(usize::MAX - intervals[rank].len());
+        if let Some(net) = net {
+            labelled[rank] |= nets[net].label.is_some();
+            intervals[rank].push((from.min(to), from.max(to), key));
+        } else {
+            // A route to or from a channel child crosses the border near the
+            // inner child: it needs a track only there.
+            let inner = match (upper, lower) {
+                (Slot::Child(child), _) if child < children => from,
+                _ => to,
+            };
+            intervals[rank].push((inner, inner, key));
         }
     }
-    // Crossing routes run from the channel child to the inner child.
-    for (index, &(child, _)) in level.crossings.iter().enumerate() {
-        let rank = level.ranks[child];
-        let key = usize::MAX - index;
-        if level.entry_channel && rank > 0 {
-            intervals[0].push((0, widest, key));
-        }
-        if level.exit_channel && rank + 1 < rank_count {
-            intervals[rank_count - 2].push((0, widest, key));
+    // An edge between neighbouring ranks runs from the centre of its actual
+    // end inside one child to its end inside the other.
+    for &(a, b, flow_index) in &level.edges {
+        let (ra, rb) = (level.ranks[a], level.ranks[b]);
+        if ra.abs_diff(rb) == 1 {
+            let net = net_of_flow[flow_index];
+            let (from, to) = known.ends[flow_index];
+            let across_of = |child: usize, node: NodeId| {
+                let within = known.centre_within(node, level.children[child]);
+                start[&(level.ranks[child], Slot::Child(child))]
+                    + if down { within.0 } else { within.1 }
+            };
+            let (from, to) = (across_of(a, from), across_of(b, to));
+            let rank = ra.min(rb);
+            intervals[rank].push((from.min(to), from.max(to), net));
+            labelled[rank] |= nets[net].label.is_some();
         }
     }
     let mut along = 0;
@@ -511,12 +708,15 @@ fn arrange(level: &Level, sizes: &[(usize, usize)], nets: &[PlannedNet], net_of_
         along += rank_extent[rank];
         if rank + 1 < rank_count {
             let tracks = density(&mut intervals[rank]);
+            let label_room = match (labelled[rank], down) {
+                (false, _) => 0,
+                (true, true) => 1,
+                (true, false) => 2 + widest_label(level, nets, net_of_flow, rank),
+            };
             let channel = if tracks == 0 {
                 1
-            } else if down {
-                tracks + 2 + labelled[rank].min(2)
             } else {
-                tracks + 2 + 2
+                tracks + 1 + label_room
             };
             along += channel + spacing.slack;
         }
@@ -524,11 +724,34 @@ fn arrange(level: &Level, sizes: &[(usize, usize)], nets: &[PlannedNet], net_of_
     let offsets = (0..children)
         .map(|child| {
             let rank = level.ranks[child];
-            if down { (child_across[child], rank_start[rank]) } else { (rank_start[rank], child_across[child]) }
+            let across = start[&(rank, Slot::Child(child))];
+            if down {
+                (across, rank_start[rank])
+            } else {
+                (rank_start[rank], across)
+            }
         })
         .collect();
-    let size = if down { (widest, along) } else { (along, widest) };
+    let size = if down {
+        (widest, along)
+    } else {
+        (along, widest)
+    };
     Content { offsets, size }
+}
+
+/// The widest label of the edges leaving rank `rank` of a level.
+fn widest_label(level: &Level, nets: &[PlannedNet], net_of_flow: &[usize], rank: usize) -> usize {
+    level
+        .edges
+        .iter()
+        .filter(|&&(a, b, _)| {
+            level.ranks[a].min(level.ranks[b]) <= rank && level.ranks[a].max(level.ranks[b]) > rank
+        })
+        .filter_map(|&(_, _, flow_index)| nets[net_of_flow[flow_index]].label.as_ref())
+        .map(|label| label.width())
+        .max()
+        .unwrap_or(0)
 }
 
 /// The most intervals of distinct nets over any one column.
@@ -553,7 +776,10 @@ fn density(intervals: &mut [(usize, usize, usize)]) -> usize {
     if let Some((s, e, _)) = current {
         hulls.push((s, e));
     }
-    let mut events: Vec<(usize, i32)> = hulls.iter().flat_map(|&(s, e)| [(s, 1), (e + 1, -1)]).collect();
+    let mut events: Vec<(usize, i32)> = hulls
+        .iter()
+        .flat_map(|&(s, e)| [(s, 1), (e + 1, -1)])
+        .collect();
     events.sort_unstable();
     let (mut open, mut most) = (0i32, 0i32);
     for (_, change) in events {
@@ -623,8 +849,8 @@ fn header_lines(model: &Model, node: NodeId) -> Vec<String> {
 fn leaf_size(model: &Model, node: NodeId, ports: &[usize; 4]) -> (usize, usize) {
     let lines = header_lines(model, node);
     let text_width = lines.iter().map(|line| line.width()).max().unwrap_or(0);
-    let width = (text_width + 2 * TEXT_PADDING + 2).max(2 * ports[0].max(ports[1]) + 3);
-    let height = (lines.len() + 2).max(2 * ports[2].max(ports[3]) + 3);
+    let width = (text_width + 2 * TEXT_PADDING + 2).max(2 * ports[0].max(ports[1]) + 1);
+    let height = (lines.len() + 2).max(2 * ports[2].max(ports[3]) + 1);
     (width, height)
 }
 
@@ -639,7 +865,10 @@ fn box_text(model: &Model, node: NodeId, rect: Rect) -> Vec<TextRun> {
             Align::Center => rect.x + 1 + (inner_width - line.width()) / 2,
         };
         runs.push(TextRun {
-            at: Point { x, y: rect.y + 1 + row },
+            at: Point {
+                x,
+                y: rect.y + 1 + row,
+            },
             text: line.clone(),
         });
     }

@@ -36,7 +36,11 @@ pub fn rank(input: &RankInput<'_>) -> Vec<usize> {
         }
     }
 
-    let roots = input.chain.iter().map(|&child| class[child]).chain(0..class_count);
+    let roots = input
+        .chain
+        .iter()
+        .map(|&child| class[child])
+        .chain(0..class_count);
     let acyclic = drop_back_edges(&successors, roots);
     let ranks = longest_paths(&acyclic);
     let mut result: Vec<usize> = class.iter().map(|&c| ranks[c]).collect();
@@ -70,7 +74,10 @@ fn row_classes(count: usize, rows: &[Vec<usize>]) -> Vec<usize> {
 
 /// Removes the back edges of an iterative depth-first search that starts
 /// from `roots` in order, which makes the graph acyclic.
-fn drop_back_edges(successors: &[Vec<usize>], roots: impl Iterator<Item = usize>) -> Vec<Vec<usize>> {
+fn drop_back_edges(
+    successors: &[Vec<usize>],
+    roots: impl Iterator<Item = usize>,
+) -> Vec<Vec<usize>> {
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         New,
@@ -147,7 +154,12 @@ fn compact(ranks: &mut [usize]) {
 mod tests {
     use super::*;
 
-    fn ranks(count: usize, edges: &[(usize, usize)], rows: &[Vec<usize>], chain: &[usize]) -> Vec<usize> {
+    fn ranks(
+        count: usize,
+        edges: &[(usize, usize)],
+        rows: &[Vec<usize>],
+        chain: &[usize],
+    ) -> Vec<usize> {
         rank(&RankInput {
             count,
             edges,
@@ -168,7 +180,10 @@ mod tests {
 
     #[test]
     fn rows_share_a_rank() {
-        assert_eq!(ranks(4, &[(0, 1), (1, 2), (1, 3)], &[vec![0, 1, 2]], &[]), vec![0, 0, 0, 1]);
+        assert_eq!(
+            ranks(4, &[(0, 1), (1, 2), (1, 3)], &[vec![0, 1, 2]], &[]),
+            vec![0, 0, 0, 1]
+        );
     }
 
     #[test]

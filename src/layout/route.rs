@@ -25,6 +25,10 @@ use crate::model::{Direction, Model, NodeId};
 const STEP: u32 = 2;
 const BEND: u32 = 5;
 const CROSSING: u32 = 12;
+/// Using a port right next to another one.
+const CROWDED_PORT: u32 = 8;
+/// Crossing a container's border: allowed where needed, avoided otherwise.
+const BORDER: u32 = 24;
 
 pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout> {
     let flows = model.edges();
@@ -41,28 +45,50 @@ pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout>
     let mut grid = Grid::new(width, height, &placement.boxes);
     let mut search = Search::new(width * height);
 
-    let mut nets = Vec::with_capacity(placement.nets.len());
-    for (net_index, planned) in placement.nets.iter().enumerate() {
+    // Labelled nets go first, each placing its label at once, so that later
+    // routes keep clear of the labels instead of crowding them out.
+    let mut order: Vec<usize> = (0..placement.nets.len()).collect();
+    order.sort_by_key(|&index| placement.nets[index].label.is_none());
+    let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
+    for net_index in order {
+        let planned = &placement.nets[net_index];
         let router = NetRouter {
             net: net_index as u32,
             planned,
             placement: &placement,
             tree,
         };
-        let (paths, ends) = router.route(&mut grid, &mut search)?;
-        nets.push(Net {
+        let Some((paths, ends)) = router.route(&mut grid, &mut search) else {
+            if std::env::var_os("STRATA_DEBUG").is_some() {
+                eprintln!("net {net_index} failed: {:?}", planned.ends);
+                debug_grid(&grid, &placement);
+            }
+            return None;
+        };
+        let mut net = Net {
             edges: planned.flows.iter().map(|&flow| flows[flow].id).collect(),
             style: planned.style,
             paths,
             ends,
             label: None,
-        });
-    }
-    for (net, planned) in nets.iter_mut().zip(&placement.nets) {
+        };
         if let Some(label) = &planned.label {
-            net.label = Some(place_label(&mut grid, net, label, placement.direction, &placement)?);
+            let Some(run) = place_label(&mut grid, &net, label, placement.direction, &placement)
+            else {
+                if std::env::var_os("STRATA_DEBUG").is_some() {
+                    eprintln!("label {label:?} failed: {:?}", net.paths);
+                    debug_grid(&grid, &placement);
+                }
+                return None;
+            };
+            net.label = Some(run);
         }
+        nets[net_index] = Some(net);
     }
+    let nets: Vec<Net> = nets
+        .into_iter()
+        .map(|net| net.expect("every net is routed"))
+        .collect();
 
     let mut layout_width = placement.width;
     let mut layout_height = placement.height;
@@ -112,42 +138,46 @@ impl NetRouter<'_> {
         let mut placed_ends = Vec::new();
         // The first path joins the first two ends; every further end joins
         // the lines already drawn (a bus).
-        for (index, &(node, side, arrow)) in ends.iter().enumerate().skip(1) {
-            let goal = if index == 1 {
-                let (shared, shared_side, _) = ends[0];
-                Terminal::Port(shared, shared_side)
+        for index in 1..ends.len() {
+            // The first path runs from the first end to the second; every
+            // later one from its end to the lines already drawn.
+            let (from, to) = if index == 1 {
+                (ends[0], Some(ends[1]))
             } else {
-                Terminal::Net
+                (ends[index], None)
             };
-            let cells = search.run(self, grid, Terminal::Port(node, side), goal)?;
+            let goal = match to {
+                Some((node, side, _)) => Terminal::Port(node, side),
+                None => Terminal::Net,
+            };
+            let cells = search.run(self, grid, Terminal::Port(from.0, from.1), goal)?;
             let mut path = Vec::with_capacity(cells.len() + 2);
-            let start_port = self.port_of(node, side, cells[0]);
-            placed_ends.push(End {
-                node,
-                port: start_port,
-                side,
-                arrow,
-            });
-            if !(arrow && is_horizontal(side)) {
-                path.push(start_port);
-            }
-            path.extend_from_slice(&cells);
-            if index == 1 {
-                let (shared, shared_side, shared_arrow) = ends[0];
-                let last = *cells.last().expect("a path has cells");
-                let end_port = self.port_of(shared, shared_side, last);
-                placed_ends.insert(
-                    0,
-                    End {
-                        node: shared,
-                        port: end_port,
-                        side: shared_side,
-                        arrow: shared_arrow,
-                    },
-                );
-                if !(shared_arrow && is_horizontal(shared_side)) {
-                    path.push(end_port);
+            let first = cells[0];
+            let last = *cells.last().expect("a path has cells");
+            let mut end_at = |(node, side, arrow): (NodeId, Side, bool),
+                              outside: Point,
+                              path: &mut Vec<Point>,
+                              at_start: bool| {
+                let port = self.port_of(node, side, outside);
+                placed_ends.push(End {
+                    node,
+                    port,
+                    side,
+                    arrow,
+                });
+                // A sideways arrowhead sits beside the border, not on it.
+                if !(arrow && is_horizontal(side)) {
+                    if at_start {
+                        path.insert(0, port);
+                    } else {
+                        path.push(port);
+                    }
                 }
+            };
+            path.extend_from_slice(&cells);
+            end_at(from, first, &mut path, true);
+            if let Some(to) = to {
+                end_at(to, last, &mut path, false);
             }
             self.commit(grid, &path, &placed_ends);
             paths.push(corners(&path));
@@ -158,10 +188,22 @@ impl NetRouter<'_> {
     /// The border cell next to `outside`, on `side` of `node`'s box.
     fn port_of(&self, node: NodeId, side: Side, outside: Point) -> Point {
         match side {
-            Side::Top => Point { x: outside.x, y: outside.y + 1 },
-            Side::Bottom => Point { x: outside.x, y: outside.y - 1 },
-            Side::Left => Point { x: outside.x + 1, y: outside.y },
-            Side::Right => Point { x: outside.x - 1, y: outside.y },
+            Side::Top => Point {
+                x: outside.x,
+                y: outside.y + 1,
+            },
+            Side::Bottom => Point {
+                x: outside.x,
+                y: outside.y - 1,
+            },
+            Side::Left => Point {
+                x: outside.x + 1,
+                y: outside.y,
+            },
+            Side::Right => Point {
+                x: outside.x - 1,
+                y: outside.y,
+            },
         }
         .clamp_to(self.rect(node))
     }
@@ -202,7 +244,9 @@ impl NetRouter<'_> {
         self.planned
             .ends
             .iter()
-            .filter(|&&(node, _, _)| node != container && self.tree.is_ancestor_or_self(container, node))
+            .filter(|&&(node, _, _)| {
+                node != container && self.tree.is_ancestor_or_self(container, node)
+            })
             .count()
     }
 
@@ -210,7 +254,7 @@ impl NetRouter<'_> {
     /// net may not go there. The flag says the step crosses another net.
     fn step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<(u32, bool)> {
         let cell: &Cell = grid.cell(point);
-        if cell.text {
+        if cell.text || (cell.header && !dir.is_vertical()) {
             return None;
         }
         let mut crossing = false;
@@ -218,7 +262,11 @@ impl NetRouter<'_> {
             if cell.net == self.net || cell.crossed {
                 return None;
             }
-            let perpendicular = if dir.is_vertical() { HORIZONTAL } else { VERTICAL };
+            let perpendicular = if dir.is_vertical() {
+                HORIZONTAL
+            } else {
+                VERTICAL
+            };
             if cell.dirs != perpendicular {
                 return None;
             }
@@ -229,13 +277,18 @@ impl NetRouter<'_> {
             let rect = placed.rect;
             let inside = self.ends_inside(placed.node);
             if rect.is_on_border(point) {
-                if !is_side_cell(rect, point) || !placed.is_container || inside == 0 || inside == self.planned.ends.len() {
+                if !is_side_cell(rect, point)
+                    || !placed.is_container
+                    || inside == 0
+                    || inside == self.planned.ends.len()
+                {
                     return None;
                 }
                 let across_top_or_bottom = point.y == rect.y || point.y == rect.bottom();
                 if across_top_or_bottom != dir.is_vertical() {
                     return None;
                 }
+                return Some((STEP + BORDER, crossing));
             } else if !placed.is_container || inside == 0 {
                 return None;
             }
@@ -244,26 +297,42 @@ impl NetRouter<'_> {
     }
 
     /// The cells just outside `side` of `node`'s box whose border cell is a
-    /// free port (not next to another port), with the outward direction.
-    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side) -> (Vec<Point>, Dir) {
+    /// free port, each with the cost of using that port (away from the middle
+    /// of the side, or next to another port), and the outward direction.
+    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side) -> (Vec<(Point, u32)>, Dir) {
         let rect = self.rect(node);
         let outward = outward(side);
         let border: Vec<Point> = match side {
-            Side::Top => (rect.x + 1..rect.right()).map(|x| Point { x, y: rect.y }).collect(),
-            Side::Bottom => (rect.x + 1..rect.right()).map(|x| Point { x, y: rect.bottom() }).collect(),
-            Side::Left => (rect.y + 1..rect.bottom()).map(|y| Point { x: rect.x, y }).collect(),
-            Side::Right => (rect.y + 1..rect.bottom()).map(|y| Point { x: rect.right(), y }).collect(),
+            Side::Top => (rect.x + 1..rect.right())
+                .map(|x| Point { x, y: rect.y })
+                .collect(),
+            Side::Bottom => (rect.x + 1..rect.right())
+                .map(|x| Point {
+                    x,
+                    y: rect.bottom(),
+                })
+                .collect(),
+            Side::Left => (rect.y + 1..rect.bottom())
+                .map(|y| Point { x: rect.x, y })
+                .collect(),
+            Side::Right => (rect.y + 1..rect.bottom())
+                .map(|y| Point { x: rect.right(), y })
+                .collect(),
         };
         let free = |point: Point| grid.cell(point).net == NONE;
         let cells = border
             .iter()
             .enumerate()
-            .filter(|&(index, &point)| {
-                free(point)
-                    && (index == 0 || free(border[index - 1]))
-                    && border.get(index + 1).is_none_or(|&next| free(next))
+            .filter(|&(_, &point)| free(point))
+            .filter_map(|(index, &point)| {
+                let crowded = (index > 0 && !free(border[index - 1]))
+                    || border.get(index + 1).is_some_and(|&next| !free(next));
+                let outside = grid.step(point, outward)?;
+                Some((
+                    outside,
+                    off_centre(rect, outside) + if crowded { CROWDED_PORT } else { 0 },
+                ))
             })
-            .filter_map(|(_, &point)| grid.step(point, outward))
             .collect();
         (cells, outward)
     }
@@ -313,7 +382,8 @@ fn corners(path: &[Point]) -> Vec<Point> {
     for (index, &point) in path.iter().enumerate() {
         let turns = index > 0
             && index + 1 < path.len()
-            && direction_between(path[index - 1], point) != direction_between(point, path[index + 1]);
+            && direction_between(path[index - 1], point)
+                != direction_between(point, path[index + 1]);
         if index == 0 || index + 1 == path.len() || turns {
             points.push(point);
         }
@@ -344,7 +414,13 @@ impl Search {
     }
 
     /// The cells of the cheapest path from `from` to `to`, outside the ports.
-    fn run(&mut self, router: &NetRouter<'_>, grid: &Grid, from: Terminal, to: Terminal) -> Option<Vec<Point>> {
+    fn run(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        from: Terminal,
+        to: Terminal,
+    ) -> Option<Vec<Point>> {
         self.generation += 1;
         self.heap.clear();
         let Terminal::Port(start_node, start_side) = from else {
@@ -352,13 +428,13 @@ impl Search {
         };
         let (starts, outward) = router.port_cells(grid, start_node, start_side);
         let goal = Goal::new(router, grid, to);
-        for start in starts {
+        for (start, penalty) in starts {
             if let Some((cost, crossing)) = router.step_cost(grid, start, outward) {
                 if crossing {
                     continue;
                 }
                 let state = grid.index(start) * 4 + outward.index();
-                self.relax(state, cost, ROOT, goal.estimate(start));
+                self.relax(state, cost + penalty, ROOT, goal.estimate(start));
             }
         }
         while let Some(Reverse((_, _, state))) = self.heap.pop() {
@@ -377,7 +453,9 @@ impl Search {
                 if next_dir == dir.opposite() || (crossing_here && next_dir != dir) {
                     continue;
                 }
-                let Some(next) = grid.step(point, next_dir) else { continue };
+                let Some(next) = grid.step(point, next_dir) else {
+                    continue;
+                };
                 let bend = if next_dir == dir { 0 } else { BEND };
                 if let Some(joined) = goal.joins(router, grid, next, next_dir) {
                     if joined {
@@ -386,9 +464,17 @@ impl Search {
                     }
                     continue;
                 }
-                let Some((step, _)) = router.step_cost(grid, next, next_dir) else { continue };
+                let Some((step, _)) = router.step_cost(grid, next, next_dir) else {
+                    continue;
+                };
                 let next_state = grid.index(next) * 4 + next_dir.index();
-                self.relax(next_state, cost + step + bend, state as u32, goal.estimate(next));
+                let arrival = goal.arrival_cost(next, next_dir);
+                self.relax(
+                    next_state,
+                    cost + step + bend + arrival,
+                    state as u32,
+                    goal.estimate(next),
+                );
             }
         }
         None
@@ -401,7 +487,8 @@ impl Search {
         self.stamp[state] = self.generation;
         self.cost[state] = cost;
         self.parent[state] = parent;
-        self.heap.push(Reverse((cost + estimate, estimate, state as u32)));
+        self.heap
+            .push(Reverse((cost + estimate, estimate, state as u32)));
     }
 
     fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
@@ -428,8 +515,9 @@ struct Goal {
     terminal: Terminal,
     /// The goal's bounding box, for the distance estimate.
     bounds: Rect,
-    /// For a port goal: the cells just outside free ports, and the inward direction.
-    ports: Vec<Point>,
+    /// For a port goal: the cells just outside free ports with their costs,
+    /// in order, and the inward direction.
+    ports: Vec<(Point, u32)>,
     inward: Dir,
 }
 
@@ -438,9 +526,10 @@ impl Goal {
         match terminal {
             Terminal::Port(node, side) => {
                 let (ports, outward) = router.port_cells(grid, node, side);
+                let cells: Vec<Point> = ports.iter().map(|&(point, _)| point).collect();
                 Goal {
                     terminal,
-                    bounds: bounding(&ports),
+                    bounds: bounding(&cells),
                     ports,
                     inward: outward.opposite(),
                 }
@@ -466,6 +555,22 @@ impl Goal {
         }
     }
 
+    /// The extra cost of arriving at a port away from the middle of its side.
+    fn arrival_cost(&self, point: Point, dir: Dir) -> u32 {
+        if dir != self.inward {
+            return 0;
+        }
+        self.port_cost(point).unwrap_or(0)
+    }
+
+    fn port_cost(&self, point: Point) -> Option<u32> {
+        let index = self
+            .ports
+            .binary_search_by_key(&point, |&(cell, _)| cell)
+            .ok()?;
+        Some(self.ports[index].1)
+    }
+
     /// A lower bound of the cost from `point` to the goal.
     fn estimate(&self, point: Point) -> u32 {
         let dx = distance_to_range(point.x, self.bounds.x, self.bounds.right());
@@ -475,7 +580,7 @@ impl Goal {
 
     fn is_reached(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> bool {
         match self.terminal {
-            Terminal::Port(..) => dir == self.inward && self.ports.binary_search(&point).is_ok(),
+            Terminal::Port(..) => dir == self.inward && self.port_cost(point).is_some(),
             // Own cells are only ever entered through `joins`.
             Terminal::Net => grid.cell(point).net == router.net,
         }
@@ -502,7 +607,20 @@ impl Goal {
 }
 
 fn grid_rect_border(router: &NetRouter<'_>, owner: u32, point: Point) -> bool {
-    router.placement.boxes[owner as usize].rect.is_on_border(point)
+    router.placement.boxes[owner as usize]
+        .rect
+        .is_on_border(point)
+}
+
+/// A cost for using a port away from the middle of its box's side, so
+/// lines leave and enter boxes centrally unless a straight line needs otherwise.
+fn off_centre(rect: Rect, outside: Point) -> u32 {
+    let along = if outside.y < rect.y || outside.y > rect.bottom() {
+        outside.x.abs_diff(rect.x + rect.width / 2)
+    } else {
+        outside.y.abs_diff(rect.y + rect.height / 2)
+    };
+    along as u32 * 3
 }
 
 fn bounding(points: &[Point]) -> Rect {
@@ -529,18 +647,54 @@ fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
 }
 
 /// Finds a free place for a net's label beside one of its segments.
-fn place_label(grid: &mut Grid, net: &Net, label: &str, direction: Direction, placement: &Placement) -> Option<TextRun> {
+fn place_label(
+    grid: &mut Grid,
+    net: &Net,
+    label: &str,
+    direction: Direction,
+    placement: &Placement,
+) -> Option<TextRun> {
     let width = label.width();
     let beside_vertical = |grid: &Grid| -> Option<Point> {
         for path in &net.paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
-                if cell.dirs != VERTICAL || cell.crossed || cell.owner != NONE && is_border(placement, cell.owner, point) {
+                if cell.dirs != VERTICAL
+                    || cell.crossed
+                    || cell.owner != NONE && is_border(placement, cell.owner, point)
+                {
                     continue;
                 }
-                let at = Point { x: point.x + 2, y: point.y };
-                if free_run(grid, placement, Point { x: point.x + 1, y: point.y }, width + 2) {
-                    return Some(at);
+                // To the right of the line, else to its left.
+                if free_run(
+                    grid,
+                    placement,
+                    Point {
+                        x: point.x + 1,
+                        y: point.y,
+                    },
+                    width + 2,
+                ) {
+                    return Some(Point {
+                        x: point.x + 2,
+                        y: point.y,
+                    });
+                }
+                if point.x >= width + 2
+                    && free_run(
+                        grid,
+                        placement,
+                        Point {
+                            x: point.x - width - 2,
+                            y: point.y,
+                        },
+                        width + 2,
+                    )
+                {
+                    return Some(Point {
+                        x: point.x - width - 1,
+                        y: point.y,
+                    });
                 }
             }
         }
@@ -557,12 +711,24 @@ fn place_label(grid: &mut Grid, net: &Net, label: &str, direction: Direction, pl
                 if !straight || window[0].y == 0 {
                     continue;
                 }
-                let left = window.iter().map(|p| p.x).min().expect("a window has cells");
+                let left = window
+                    .iter()
+                    .map(|p| p.x)
+                    .min()
+                    .expect("a window has cells");
                 if left == 0 {
                     continue;
                 }
                 let row = window[0].y - 1;
-                if free_run(grid, placement, Point { x: left - 1, y: row }, width + 2) {
+                if free_run(
+                    grid,
+                    placement,
+                    Point {
+                        x: left - 1,
+                        y: row,
+                    },
+                    width + 2,
+                ) {
                     return Some(Point { x: left, y: row });
                 }
             }
@@ -592,7 +758,10 @@ fn is_border(placement: &Placement, owner: u32, point: Point) -> bool {
 /// grid, no line or text, and inside no box but a container's open interior.
 fn free_run(grid: &Grid, placement: &Placement, start: Point, length: usize) -> bool {
     (0..length).all(|offset| {
-        let point = Point { x: start.x + offset, y: start.y };
+        let point = Point {
+            x: start.x + offset,
+            y: start.y,
+        };
         if point.x >= grid.width {
             return false;
         }
@@ -606,4 +775,31 @@ fn free_run(grid: &Grid, placement: &Placement, start: Point, length: usize) -> 
         let placed = &placement.boxes[cell.owner as usize];
         placed.is_container && !placed.rect.is_on_border(point)
     })
+}
+
+fn debug_grid(grid: &Grid, placement: &Placement) {
+    for y in 0..grid.height {
+        let row: String = (0..grid.width)
+            .map(|x| {
+                let cell = grid.cell(Point { x, y });
+                if cell.net != NONE {
+                    char::from(b'0' + (cell.net % 10) as u8)
+                } else if cell.text {
+                    't'
+                } else if cell.owner != NONE {
+                    if placement.boxes[cell.owner as usize]
+                        .rect
+                        .is_on_border(Point { x, y })
+                    {
+                        '#'
+                    } else {
+                        '.'
+                    }
+                } else {
+                    ' '
+                }
+            })
+            .collect();
+        eprintln!("{}", row.trim_end());
+    }
 }

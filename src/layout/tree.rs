@@ -13,7 +13,11 @@ pub struct Tree {
 
 impl Tree {
     pub fn new(model: &Model) -> Tree {
-        let count = model.nodes().map(|node| node.index() + 1).max().unwrap_or(0);
+        let count = model
+            .nodes()
+            .map(|node| node.index() + 1)
+            .max()
+            .unwrap_or(0);
         let mut parent = vec![None; count];
         let mut children = vec![Vec::new(); count];
         let mut roots = Vec::new();
@@ -81,8 +85,12 @@ impl Tree {
             b = self.parent(b).expect("deeper nodes have parents");
         }
         while self.parent(a) != self.parent(b) {
-            a = self.parent(a).expect("nodes of equal depth below the top have parents");
-            b = self.parent(b).expect("nodes of equal depth below the top have parents");
+            a = self
+                .parent(a)
+                .expect("nodes of equal depth below the top have parents");
+            b = self
+                .parent(b)
+                .expect("nodes of equal depth below the top have parents");
         }
         (self.parent(a), a, b)
     }

@@ -9,15 +9,30 @@ pub fn check(model: &Model, layout: &Layout) {
         return;
     }
     let edge_count: usize = layout.nets.iter().map(|net| net.edges.len()).sum();
-    assert_eq!(edge_count, model.edges().len(), "every edge is in exactly one net");
+    assert_eq!(
+        edge_count,
+        model.edges().len(),
+        "every edge is in exactly one net"
+    );
     for (index, placed) in layout.boxes.iter().enumerate() {
         let rect = placed.rect;
-        assert!(rect.width >= 3 && rect.height >= 3, "box {} is at least 3x3", placed.id);
-        assert!(rect.right() < layout.width && rect.bottom() < layout.height, "box {} is on the grid", placed.id);
+        assert!(
+            rect.width >= 3 && rect.height >= 3,
+            "box {} is at least 3x3",
+            placed.id
+        );
+        assert!(
+            rect.right() < layout.width && rect.bottom() < layout.height,
+            "box {} is on the grid",
+            placed.id
+        );
         if let Some(parent) = placed.parent {
             let outer = layout.boxes[parent].rect;
             assert!(
-                outer.x < rect.x && outer.y < rect.y && rect.right() < outer.right() && rect.bottom() < outer.bottom(),
+                outer.x < rect.x
+                    && outer.y < rect.y
+                    && rect.right() < outer.right()
+                    && rect.bottom() < outer.bottom(),
                 "box {} lies inside its container",
                 placed.id
             );
@@ -33,18 +48,28 @@ pub fn check(model: &Model, layout: &Layout) {
             }
         }
         for run in &placed.text {
-            assert!(run.at.x > rect.x + 1 && run.at.y > rect.y && run.at.y < rect.bottom(), "text of {} is inside", placed.id);
+            assert!(
+                run.at.x > rect.x + 1 && run.at.y > rect.y && run.at.y < rect.bottom(),
+                "text of {} is inside",
+                placed.id
+            );
         }
     }
     let mut seen = std::collections::HashMap::new();
     for (index, net) in layout.nets.iter().enumerate() {
         for path in &net.paths {
             for pair in path.windows(2) {
-                assert!(pair[0].x == pair[1].x || pair[0].y == pair[1].y, "paths are orthogonal");
+                assert!(
+                    pair[0].x == pair[1].x || pair[0].y == pair[1].y,
+                    "paths are orthogonal"
+                );
             }
             for cell in path_cells(path) {
                 if let Some(&other) = seen.get(&cell) {
-                    assert!(other == index || crosses(layout, other, index, cell), "nets {other} and {index} share {cell:?}");
+                    assert!(
+                        other == index || crosses(layout, other, index, cell),
+                        "nets {other} and {index} share {cell:?}"
+                    );
                 }
                 seen.insert(cell, index);
             }

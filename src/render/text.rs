@@ -75,8 +75,20 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
                 let (at, arrow) = match end.side {
                     Side::Top => (end.port, Arrow::Down),
                     Side::Bottom => (end.port, Arrow::Up),
-                    Side::Left => (Point { x: end.port.x - 1, y: end.port.y }, Arrow::Right),
-                    Side::Right => (Point { x: end.port.x + 1, y: end.port.y }, Arrow::Left),
+                    Side::Left => (
+                        Point {
+                            x: end.port.x - 1,
+                            y: end.port.y,
+                        },
+                        Arrow::Right,
+                    ),
+                    Side::Right => (
+                        Point {
+                            x: end.port.x + 1,
+                            y: end.port.y,
+                        },
+                        Arrow::Left,
+                    ),
                 };
                 canvas.cell_mut(at).glyph = Some(arrow.glyph(charset));
             }
@@ -134,7 +146,11 @@ impl Canvas {
     }
 
     fn draw_box(&mut self, rect: crate::layout::Rect, shape: Shape) {
-        let horizontal = if shape == Shape::Cylinder { Stroke::Double } else { Stroke::Solid };
+        let horizontal = if shape == Shape::Cylinder {
+            Stroke::Double
+        } else {
+            Stroke::Solid
+        };
         for x in rect.x..=rect.right() {
             for (y, vertical_bit) in [(rect.y, DOWN), (rect.bottom(), UP)] {
                 let mut bits = 0;
@@ -165,7 +181,13 @@ impl Canvas {
     fn draw_path(&mut self, net: usize, cells: &[Point], stroke: Stroke) {
         for (index, &point) in cells.iter().enumerate() {
             let mut bits = 0;
-            for neighbour in [index.checked_sub(1).map(|i| cells[i]), cells.get(index + 1).copied()].into_iter().flatten() {
+            for neighbour in [
+                index.checked_sub(1).map(|i| cells[i]),
+                cells.get(index + 1).copied(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 bits |= if neighbour.y < point.y {
                     UP
                 } else if neighbour.y > point.y {
@@ -275,7 +297,8 @@ fn glyph(cell: &Cell, charset: Charset) -> char {
         Some(Shape::Cylinder) => double,
         _ => plain,
     };
-    let thick = cell.border.is_none() && (cell.vertical == Stroke::Thick || cell.horizontal == Stroke::Thick);
+    let thick = cell.border.is_none()
+        && (cell.vertical == Stroke::Thick || cell.horizontal == Stroke::Thick);
     match (bits, thick) {
         (b, false) if b == DOWN | RIGHT => corner('┌', '╭', '╒'),
         (b, false) if b == DOWN | LEFT => corner('┐', '╮', '╕'),
