@@ -198,7 +198,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Layout {
     // complete, so the first that succeeds is the layout.
     for slack in 0.. {
         let placement = place::place(model, &tree, options, slack);
-        if let Some(layout) = route::route(model, &tree, placement) {
+        if let Some(layout) = route::route(&tree, placement) {
             verify::check(model, &layout);
             return layout;
         }

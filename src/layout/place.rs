@@ -38,10 +38,13 @@ pub struct Placement {
     /// The index in `boxes` of each node, by node index.
     pub box_of: Vec<usize>,
     pub nets: Vec<PlannedNet>,
+    /// The model's id of each flow edge, by index in `model.edges()`.
+    pub flow_ids: Vec<crate::model::EdgeId>,
     pub direction: Direction,
 }
 
 /// A net before routing: its edges, and the sides its ends use.
+#[derive(Clone)]
 pub struct PlannedNet {
     /// Indices into `model.edges()`.
     pub flows: Vec<usize>,
@@ -269,6 +272,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         boxes,
         box_of,
         nets,
+        flow_ids: flows.iter().map(|flow| flow.id).collect(),
         direction,
     }
 }

@@ -20,18 +20,19 @@ use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, is_side_cell};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
 use super::{End, Layout, Net, Point, Rect, Side, TextRun};
-use crate::model::{Direction, Model, NodeId};
+use crate::model::{Direction, NodeId};
 
 const STEP: u32 = 2;
 const BEND: u32 = 5;
-const CROSSING: u32 = 12;
+const CROSSING: u32 = 3;
+/// A step inside a container.
+const INSIDE: u32 = 1;
 /// Using a port right next to another one.
 const CROWDED_PORT: u32 = 8;
 /// Crossing a container's border: allowed where needed, avoided otherwise.
 const BORDER: u32 = 24;
 
-pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout> {
-    let flows = model.edges();
+pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
     let widest_label = placement
         .nets
         .iter()
@@ -50,40 +51,19 @@ pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout>
     let mut order: Vec<usize> = (0..placement.nets.len()).collect();
     order.sort_by_key(|&index| placement.nets[index].label.is_none());
     let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
+    // Bus ends that found no way to join their bus become nets of their own:
+    // the drawing still reads as exactly the model's edges.
+    let mut split_off: Vec<PlannedNet> = Vec::new();
     for net_index in order {
         let planned = &placement.nets[net_index];
-        let router = NetRouter {
-            net: net_index as u32,
-            planned,
-            placement: &placement,
-            tree,
-        };
-        let Some((paths, ends)) = router.route(&mut grid, &mut search) else {
-            if std::env::var_os("STRATA_DEBUG").is_some() {
-                eprintln!("net {net_index} failed: {:?}", planned.ends);
-                debug_grid(&grid, &placement);
-            }
-            return None;
-        };
-        let mut net = Net {
-            edges: planned.flows.iter().map(|&flow| flows[flow].id).collect(),
-            style: planned.style,
-            paths,
-            ends,
-            label: None,
-        };
-        if let Some(label) = &planned.label {
-            let Some(run) = place_label(&mut grid, &net, label, placement.direction, &placement)
-            else {
-                if std::env::var_os("STRATA_DEBUG").is_some() {
-                    eprintln!("label {label:?} failed: {:?}", net.paths);
-                    debug_grid(&grid, &placement);
-                }
-                return None;
-            };
-            net.label = Some(run);
-        }
+        let net = route_one(&mut grid, &mut search, &placement, tree, planned, net_index, &mut split_off)?;
         nets[net_index] = Some(net);
+    }
+    while let Some(planned) = split_off.pop() {
+        let mut more = Vec::new();
+        let net = route_one(&mut grid, &mut search, &placement, tree, &planned, nets.len(), &mut more)?;
+        debug_assert!(more.is_empty(), "a two-ended net has no bus ends to split off");
+        nets.push(Some(net));
     }
     let nets: Vec<Net> = nets
         .into_iter()
@@ -114,6 +94,66 @@ pub fn route(model: &Model, tree: &Tree, placement: Placement) -> Option<Layout>
     })
 }
 
+/// Routes one planned net and places its label; bus ends that cannot join
+/// are added to `split_off` as two-ended nets.
+fn route_one(
+    grid: &mut Grid,
+    search: &mut Search,
+    placement: &Placement,
+    tree: &Tree,
+    planned: &PlannedNet,
+    net_index: usize,
+    split_off: &mut Vec<PlannedNet>,
+) -> Option<Net> {
+    let router = NetRouter {
+        net: net_index as u32,
+        planned,
+        placement,
+        tree,
+    };
+    let Some((paths, ends, leftovers)) = router.route(grid, search) else {
+        if std::env::var_os("STRATA_DEBUG").is_some() {
+            eprintln!("net {net_index} failed: {:?}", planned.ends);
+            for &(node, side, _) in &planned.ends {
+                eprintln!("  {:?} {side:?} {:?}", node, placement.boxes[placement.box_of[node.index()]].rect);
+            }
+            debug_grid(grid, placement);
+        }
+        return None;
+    };
+    let mut flows = planned.flows.clone();
+    for &index in leftovers.iter().rev() {
+        // End `index` of a bus belongs to flow `index - 1`.
+        let flow = flows.remove(index - 1);
+        let (shared, other) = (planned.ends[0], planned.ends[index]);
+        let ends = if shared.2 { vec![other, shared] } else { vec![shared, other] };
+        split_off.push(PlannedNet {
+            flows: vec![flow],
+            style: planned.style,
+            label: planned.label.clone(),
+            ends,
+        });
+    }
+    let mut net = Net {
+        edges: flows.iter().map(|&flow| placement.flow_ids[flow]).collect(),
+        style: planned.style,
+        paths,
+        ends,
+        label: None,
+    };
+    if let Some(label) = &planned.label {
+        let Some(run) = place_label(grid, &net, label, placement.direction, placement) else {
+            if std::env::var_os("STRATA_DEBUG").is_some() {
+                eprintln!("label {label:?} failed: {:?}", net.paths);
+                debug_grid(grid, placement);
+            }
+            return None;
+        };
+        net.label = Some(run);
+    }
+    Some(net)
+}
+
 /// Routes one net on the grid.
 struct NetRouter<'a> {
     net: u32,
@@ -132,10 +172,13 @@ enum Terminal {
 }
 
 impl NetRouter<'_> {
-    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<(Vec<Vec<Point>>, Vec<End>)> {
+    /// Routes the net; returns its paths, its ends, and the indices of the
+    /// bus ends that could not join the bus (to be routed as nets of their own).
+    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<(Vec<Vec<Point>>, Vec<End>, Vec<usize>)> {
         let ends = &self.planned.ends;
         let mut paths = Vec::new();
         let mut placed_ends = Vec::new();
+        let mut leftovers = Vec::new();
         // The first path joins the first two ends; every further end joins
         // the lines already drawn (a bus).
         for index in 1..ends.len() {
@@ -150,7 +193,13 @@ impl NetRouter<'_> {
                 Some((node, side, _)) => Terminal::Port(node, side),
                 None => Terminal::Net,
             };
-            let cells = search.run(self, grid, Terminal::Port(from.0, from.1), goal)?;
+            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1), goal) else {
+                if index >= 2 {
+                    leftovers.push(index);
+                    continue;
+                }
+                return None;
+            };
             let mut path = Vec::with_capacity(cells.len() + 2);
             let first = cells[0];
             let last = *cells.last().expect("a path has cells");
@@ -182,7 +231,7 @@ impl NetRouter<'_> {
             self.commit(grid, &path, &placed_ends);
             paths.push(corners(&path));
         }
-        Some((paths, placed_ends))
+        Some((paths, placed_ends, leftovers))
     }
 
     /// The border cell next to `outside`, on `side` of `node`'s box.
@@ -291,6 +340,10 @@ impl NetRouter<'_> {
                 return Some((STEP + BORDER, crossing));
             } else if !placed.is_container || inside == 0 {
                 return None;
+            } else {
+                // Inside a container: fine where needed, but the open space
+                // between containers is the better place to run along.
+                return Some((STEP + INSIDE + if crossing { CROSSING } else { 0 }, crossing));
             }
         }
         Some((STEP + if crossing { CROSSING } else { 0 }, crossing))
@@ -429,10 +482,7 @@ impl Search {
         let (starts, outward) = router.port_cells(grid, start_node, start_side);
         let goal = Goal::new(router, grid, to);
         for (start, penalty) in starts {
-            if let Some((cost, crossing)) = router.step_cost(grid, start, outward) {
-                if crossing {
-                    continue;
-                }
+            if let Some((cost, _)) = router.step_cost(grid, start, outward) {
                 let state = grid.index(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, goal.estimate(start));
             }

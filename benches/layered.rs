@@ -1,0 +1,117 @@
+//! Benchmark of the whole text pipeline (parse + lower, layout, Unicode
+//! render) on generated layered architecture-like diagrams.
+//!
+//! `cargo bench --bench layered` prints a Markdown table of median times.
+//! `cargo bench --bench layered -- --write DIR` also writes the generated
+//! sources to DIR, for measuring peak memory with `/usr/bin/time -v`.
+//!
+//! Each diagram has N components in about sqrt(N)/2 layers, about 1.5 edges
+//! per component between neighbouring layers, 5% of edges skipping a layer,
+//! and 10% of edges labelled. A fixed-seed generator makes every run the same.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use strata::layout::{LayoutOptions, layout};
+use strata::render::{Charset, text};
+
+/// A small deterministic generator (xorshift64*), so the benchmark needs no
+/// random-number crate and every run draws the same diagrams.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound as u64) as usize
+    }
+}
+
+/// A layered diagram with `count` components.
+fn generate(count: usize, seed: u64) -> String {
+    let mut rng = Rng(seed | 1);
+    let layers = ((count as f64).sqrt() / 2.0).round().max(2.0) as usize;
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); layers];
+    for component in 0..count {
+        members[component * layers / count].push(component);
+    }
+    let mut source = String::new();
+    let _ = writeln!(source, "title \"Generated: {count} components\"");
+    for (layer, components) in members.iter().enumerate() {
+        let _ = writeln!(source, "layer l{layer} \"Layer {layer}\" {{");
+        for &component in components {
+            let _ = writeln!(source, "  c{component} \"Service {component}\" \"(tier {layer})\"");
+        }
+        let _ = writeln!(source, "}}");
+    }
+    let edges = count * 3 / 2;
+    for edge in 0..edges {
+        let from_layer = rng.below(layers - 1);
+        let skip = rng.below(100) < 5 && from_layer + 2 < layers;
+        let to_layer = from_layer + if skip { 2 } else { 1 };
+        let from = members[from_layer][rng.below(members[from_layer].len())];
+        let to = members[to_layer][rng.below(members[to_layer].len())];
+        if rng.below(100) < 10 {
+            let _ = writeln!(source, "c{from} -> c{to} : \"call {edge}\"");
+        } else {
+            let _ = writeln!(source, "c{from} -> c{to}");
+        }
+    }
+    source
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().collect();
+    let write_to = arguments.iter().position(|argument| argument == "--write").map(|at| arguments[at + 1].clone());
+    // `cargo test` runs benches in test mode with `--bench` absent: keep it quick.
+    let quick = !arguments.iter().any(|argument| argument == "--bench");
+    let sizes: &[usize] = if quick { &[100] } else { &[100, 1000, 5000] };
+
+    println!("| N | edges | parse + check | layout | render | total | output |");
+    println!("|---|---|---|---|---|---|---|");
+    for &count in sizes {
+        let source = generate(count, count as u64);
+        if let Some(directory) = &write_to {
+            std::fs::create_dir_all(directory).expect("output directory");
+            std::fs::write(format!("{directory}/layered-{count}.strata"), &source).expect("write source");
+        }
+        let runs = if count >= 5000 { 3 } else { 7 };
+        let (mut parse, mut place, mut draw, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut size = (0, 0);
+        for _ in 0..runs {
+            let start = Instant::now();
+            let model = strata::compile(&source).expect("generated sources are valid");
+            let parsed = Instant::now();
+            let placed = layout(&model, &LayoutOptions::default());
+            let laid_out = Instant::now();
+            let drawing = text(&placed, Charset::Unicode);
+            let done = Instant::now();
+            parse.push(parsed - start);
+            place.push(laid_out - parsed);
+            draw.push(done - laid_out);
+            total.push(done - start);
+            size = (placed.width, placed.height);
+            std::hint::black_box(drawing);
+        }
+        let edges = source.lines().filter(|line| line.contains("->")).count();
+        println!(
+            "| {count} | {edges} | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms | {}x{} cells |",
+            median(parse).as_secs_f64() * 1e3,
+            median(place).as_secs_f64() * 1e3,
+            median(draw).as_secs_f64() * 1e3,
+            median(total).as_secs_f64() * 1e3,
+            size.0,
+            size.1
+        );
+    }
+}
