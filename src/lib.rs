@@ -15,6 +15,7 @@ pub mod layout;
 pub mod model;
 pub mod render;
 pub mod syntax;
+pub mod verify;
 
 use diagnostic::Diagnostic;
 use model::Model;

@@ -142,7 +142,7 @@ fn route_one(
         label: None,
     };
     if let Some(label) = &planned.label {
-        let Some(run) = place_label(grid, &net, label, placement.direction, placement) else {
+        let Some(run) = place_label(grid, &net, label, placement.direction, placement, net_index as u32) else {
             if std::env::var_os("STRATA_DEBUG").is_some() {
                 eprintln!("label {label:?} failed: {:?}", net.paths);
                 debug_grid(grid, placement);
@@ -286,6 +286,24 @@ impl NetRouter<'_> {
                 cell.net = self.net;
             }
         }
+    }
+
+    /// Whether the net may turn or branch at `point`: not next to another
+    /// net's turn, branch or port, nor next to a box corner, so that in ASCII
+    /// (where all of these are `+`) neighbouring `+` always belong together.
+    fn may_turn(&self, grid: &Grid, point: Point) -> bool {
+        Dir::ALL.iter().filter_map(|&dir| grid.step(point, dir)).all(|neighbour| {
+            let cell = grid.cell(neighbour);
+            if cell.owner != NONE {
+                let rect = self.placement.boxes[cell.owner as usize].rect;
+                if rect.is_on_border(neighbour) && !is_side_cell(rect, neighbour) {
+                    return false; // A box corner.
+                }
+            }
+            let other_net = cell.net != NONE && cell.net != self.net;
+            let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
+            !(other_net && !straight)
+        })
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
@@ -507,6 +525,9 @@ impl Search {
                     continue;
                 };
                 let bend = if next_dir == dir { 0 } else { BEND };
+                if next_dir != dir && !router.may_turn(grid, point) {
+                    continue;
+                }
                 if let Some(joined) = goal.joins(router, grid, next, next_dir) {
                     if joined {
                         let next_state = grid.index(next) * 4 + next_dir.index();
@@ -649,6 +670,7 @@ impl Goal {
         }
         let on_border = cell.owner != NONE && grid_rect_border(router, cell.owner, point);
         let joinable = !cell.crossed
+            && router.may_turn(grid, point)
             && !on_border
             && cell.dirs.count_ones() == 2
             && cell.dirs & dir.opposite().bit() == 0;
@@ -696,55 +718,40 @@ fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
     }
 }
 
-/// Finds a free place for a net's label beside one of its segments.
+/// Finds a free place for a net's label beside one of its segments, where
+/// it reads as that net's label only, and marks it taken.
 fn place_label(
     grid: &mut Grid,
     net: &Net,
     label: &str,
     direction: Direction,
     placement: &Placement,
+    own: u32,
 ) -> Option<TextRun> {
     let width = label.width();
+    let fits = |grid: &Grid, at: Point| {
+        at.x >= 1
+            && free_run(grid, placement, Point { x: at.x - 1, y: at.y }, width + 2)
+            && !beside_another(grid, at, width, own)
+    };
     let beside_vertical = |grid: &Grid| -> Option<Point> {
         for path in &net.paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
-                if cell.dirs != VERTICAL
-                    || cell.crossed
-                    || cell.owner != NONE && is_border(placement, cell.owner, point)
-                {
+                let on_border = cell.owner != NONE && is_border(placement, cell.owner, point);
+                if cell.dirs != VERTICAL || cell.crossed || on_border {
                     continue;
                 }
                 // To the right of the line, else to its left.
-                if free_run(
-                    grid,
-                    placement,
-                    Point {
-                        x: point.x + 1,
-                        y: point.y,
-                    },
-                    width + 2,
-                ) {
-                    return Some(Point {
-                        x: point.x + 2,
-                        y: point.y,
-                    });
+                let right = Point { x: point.x + 2, y: point.y };
+                if fits(grid, right) {
+                    return Some(right);
                 }
-                if point.x >= width + 2
-                    && free_run(
-                        grid,
-                        placement,
-                        Point {
-                            x: point.x - width - 2,
-                            y: point.y,
-                        },
-                        width + 2,
-                    )
-                {
-                    return Some(Point {
-                        x: point.x - width - 1,
-                        y: point.y,
-                    });
+                if point.x >= width + 2 {
+                    let left = Point { x: point.x - width - 1, y: point.y };
+                    if fits(grid, left) {
+                        return Some(left);
+                    }
                 }
             }
         }
@@ -761,25 +768,10 @@ fn place_label(
                 if !straight || window[0].y == 0 {
                     continue;
                 }
-                let left = window
-                    .iter()
-                    .map(|p| p.x)
-                    .min()
-                    .expect("a window has cells");
-                if left == 0 {
-                    continue;
-                }
-                let row = window[0].y - 1;
-                if free_run(
-                    grid,
-                    placement,
-                    Point {
-                        x: left - 1,
-                        y: row,
-                    },
-                    width + 2,
-                ) {
-                    return Some(Point { x: left, y: row });
+                let left = window.iter().map(|point| point.x).min().expect("a window has cells");
+                let at = Point { x: left, y: window[0].y - 1 };
+                if fits(grid, at) {
+                    return Some(at);
                 }
             }
         }
@@ -789,15 +781,50 @@ fn place_label(
         Direction::Down => beside_vertical(grid).or_else(|| above_horizontal(grid)),
         Direction::Right => above_horizontal(grid).or_else(|| beside_vertical(grid)),
     }?;
-    for x in at.x.saturating_sub(1)..=at.x + width {
-        if x < grid.width {
-            grid.cell_mut(Point { x, y: at.y }).text = true;
+    // Keep the label's surroundings free of other nets for good: no line may
+    // later come to touch it or run where it would read as that line's label.
+    let mut reserve = |point: Point| {
+        if point.x < grid.width && point.y < grid.height && grid.cell(point).net == NONE {
+            grid.cell_mut(point).text = true;
         }
+    };
+    for x in at.x.saturating_sub(2)..=at.x + width + 1 {
+        reserve(Point { x, y: at.y });
+    }
+    for x in at.x..at.x + width {
+        reserve(Point { x, y: at.y + 1 });
     }
     Some(TextRun {
         at,
         text: label.to_owned(),
     })
+}
+
+/// Whether text at `at`, `width` cells wide, would also read as the label of
+/// a net other than `own`: a vertical line two cells before or after it, or
+/// horizontal lines under all of it.
+fn beside_another(grid: &Grid, at: Point, width: usize, own: u32) -> bool {
+    let other = |cell: &Cell| cell.net != NONE && (cell.net != own || cell.crossed);
+    let vertical_at = |x: Option<usize>| {
+        x.filter(|&x| x < grid.width).is_some_and(|x| {
+            let cell = grid.cell(Point { x, y: at.y });
+            other(cell) && (cell.dirs & VERTICAL == VERTICAL || cell.crossed)
+        })
+    };
+    if vertical_at(at.x.checked_sub(2)) || vertical_at(Some(at.x + width + 1)) {
+        return true;
+    }
+    let below = at.y + 1;
+    if below >= grid.height {
+        return false;
+    }
+    let cells: Vec<&Cell> = (at.x..at.x + width)
+        .filter(|&x| x < grid.width)
+        .map(|x| grid.cell(Point { x, y: below }))
+        .collect();
+    let all_horizontal =
+        !cells.is_empty() && cells.iter().all(|cell| cell.net != NONE && (cell.dirs & HORIZONTAL != 0 || cell.crossed));
+    all_horizontal && cells.iter().any(|cell| other(cell))
 }
 
 fn is_border(placement: &Placement, owner: u32, point: Point) -> bool {

@@ -28,7 +28,7 @@ const LEFT: u8 = 4;
 const RIGHT: u8 = 8;
 
 /// What one cell holds before glyphs are chosen.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Default)]
 struct Cell {
     /// Directions lines or borders leave the cell in.
     bits: u8,
@@ -41,6 +41,9 @@ struct Cell {
     net: Option<usize>,
     crossed: bool,
     glyph: Option<char>,
+    /// Zero-width characters that follow the glyph (accents, variation
+    /// selectors, joiners), written with it.
+    combining: Option<Box<str>>,
     /// The second cell of a wide character.
     continuation: bool,
 }
@@ -222,12 +225,22 @@ impl Canvas {
 
     fn write(&mut self, at: Point, text: &str) {
         let mut x = at.x;
+        let mut last: Option<Point> = None;
         for c in text.chars() {
             let width = c.width().unwrap_or(0);
             if width == 0 {
+                // Kept with the character before it, as the layout measured.
+                if let Some(point) = last {
+                    let cell = self.cell_mut(point);
+                    let mut combining = cell.combining.take().map(String::from).unwrap_or_default();
+                    combining.push(c);
+                    cell.combining = Some(combining.into_boxed_str());
+                }
                 continue;
             }
-            self.cell_mut(Point { x, y: at.y }).glyph = Some(c);
+            let point = Point { x, y: at.y };
+            self.cell_mut(point).glyph = Some(c);
+            last = Some(point);
             if width == 2 {
                 self.cell_mut(Point { x: x + 1, y: at.y }).continuation = true;
             }
@@ -244,6 +257,9 @@ impl Canvas {
                     continue;
                 }
                 line.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
+                if let Some(combining) = &cell.combining {
+                    line.push_str(combining);
+                }
             }
             out.push_str(line.trim_end());
             out.push('\n');
