@@ -45,7 +45,10 @@ fn generate(count: usize, seed: u64) -> String {
     for (layer, components) in members.iter().enumerate() {
         let _ = writeln!(source, "layer l{layer} \"Layer {layer}\" {{");
         for &component in components {
-            let _ = writeln!(source, "  c{component} \"Service {component}\" \"(tier {layer})\"");
+            let _ = writeln!(
+                source,
+                "  c{component} \"Service {component}\" \"(tier {layer})\""
+            );
         }
         let _ = writeln!(source, "}}");
     }
@@ -72,7 +75,10 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 
 fn main() {
     let arguments: Vec<String> = std::env::args().collect();
-    let write_to = arguments.iter().position(|argument| argument == "--write").map(|at| arguments[at + 1].clone());
+    let write_to = arguments
+        .iter()
+        .position(|argument| argument == "--write")
+        .map(|at| arguments[at + 1].clone());
     // `cargo test` runs benches in test mode with `--bench` absent: keep it quick.
     let quick = !arguments.iter().any(|argument| argument == "--bench");
     let sizes: &[usize] = if quick { &[100] } else { &[100, 1000, 5000] };
@@ -83,10 +89,12 @@ fn main() {
         let source = generate(count, count as u64);
         if let Some(directory) = &write_to {
             std::fs::create_dir_all(directory).expect("output directory");
-            std::fs::write(format!("{directory}/layered-{count}.strata"), &source).expect("write source");
+            std::fs::write(format!("{directory}/layered-{count}.strata"), &source)
+                .expect("write source");
         }
         let runs = if count >= 5000 { 3 } else { 7 };
-        let (mut parse, mut place, mut draw, mut total) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut parse, mut place, mut draw, mut total) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut size = (0, 0);
         for _ in 0..runs {
             let start = Instant::now();

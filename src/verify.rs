@@ -2592,7 +2592,17 @@ impl Diagram<'_> {
         let mut missing = Vec::new();
         for (index, edge) in self.model_edges.iter().enumerate() {
             let key = EdgeKey::new(edge.from, edge.to, edge.heads, edge.label.clone());
-            match unclaimed.get_mut(&key).and_then(|found| found.pop()) {
+            // Among equal edges, take the drawn one with the same style.
+            let claim = |found: &mut Vec<usize>| {
+                let same_style = found.iter().position(|&read| {
+                    self.networks[self.read_edges[read].network].style() == Some(edge.style)
+                });
+                match same_style {
+                    Some(at) => Some(found.remove(at)),
+                    None => found.pop(),
+                }
+            };
+            match unclaimed.get_mut(&key).and_then(claim) {
                 Some(read) => agreeing.push((index, read)),
                 None => missing.push(index),
             }

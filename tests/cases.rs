@@ -62,14 +62,19 @@ fn error_cases() {
 /// The drawing of a valid case: Unicode, ASCII and the layout dump.
 fn draw(path: &Path) -> String {
     let source = std::fs::read_to_string(path).expect("test case is UTF-8");
-    let model = strata::compile(&source).unwrap_or_else(|errors| panic!("{} should compile: {errors:?}", path.display()));
+    let model = strata::compile(&source)
+        .unwrap_or_else(|errors| panic!("{} should compile: {errors:?}", path.display()));
     let placed = layout(&model, &LayoutOptions::default());
     let unicode = text(&placed, Charset::Unicode);
     let ascii = text(&placed, Charset::Ascii);
     for (drawing, charset) in [(&unicode, Charset::Unicode), (&ascii, Charset::Ascii)] {
         if let Err(problems) = strata::verify::verify(drawing, &model, charset) {
             let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            panic!("{} ({charset:?}) reads back wrong:\n{drawing}\n{}", path.display(), problems.join("\n"));
+            panic!(
+                "{} ({charset:?}) reads back wrong:\n{drawing}\n{}",
+                path.display(),
+                problems.join("\n")
+            );
         }
     }
     format!("{unicode}\n{ascii}\n{}", dump(&placed))

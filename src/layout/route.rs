@@ -44,6 +44,12 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
     let width = placement.width + widest_label + 8;
     let height = placement.height + 4;
     let mut grid = Grid::new(width, height, &placement.boxes);
+    // The title and the empty row under it stay clear.
+    if placement.title.is_some() {
+        for cell in &mut grid.cells[..2 * width] {
+            cell.text = true;
+        }
+    }
     let mut search = Search::new(width * height);
 
     // Labelled nets go first, each placing its label at once, so that later
@@ -56,13 +62,32 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
     let mut split_off: Vec<PlannedNet> = Vec::new();
     for net_index in order {
         let planned = &placement.nets[net_index];
-        let net = route_one(&mut grid, &mut search, &placement, tree, planned, net_index, &mut split_off)?;
+        let net = route_one(
+            &mut grid,
+            &mut search,
+            &placement,
+            tree,
+            planned,
+            net_index,
+            &mut split_off,
+        )?;
         nets[net_index] = Some(net);
     }
     while let Some(planned) = split_off.pop() {
         let mut more = Vec::new();
-        let net = route_one(&mut grid, &mut search, &placement, tree, &planned, nets.len(), &mut more)?;
-        debug_assert!(more.is_empty(), "a two-ended net has no bus ends to split off");
+        let net = route_one(
+            &mut grid,
+            &mut search,
+            &placement,
+            tree,
+            &planned,
+            nets.len(),
+            &mut more,
+        )?;
+        debug_assert!(
+            more.is_empty(),
+            "a two-ended net has no bus ends to split off"
+        );
         nets.push(Some(net));
     }
     let nets: Vec<Net> = nets
@@ -115,7 +140,11 @@ fn route_one(
         if std::env::var_os("STRATA_DEBUG").is_some() {
             eprintln!("net {net_index} failed: {:?}", planned.ends);
             for &(node, side, _) in &planned.ends {
-                eprintln!("  {:?} {side:?} {:?}", node, placement.boxes[placement.box_of[node.index()]].rect);
+                eprintln!(
+                    "  {:?} {side:?} {:?}",
+                    node,
+                    placement.boxes[placement.box_of[node.index()]].rect
+                );
             }
             debug_grid(grid, placement);
         }
@@ -126,7 +155,11 @@ fn route_one(
         // End `index` of a bus belongs to flow `index - 1`.
         let flow = flows.remove(index - 1);
         let (shared, other) = (planned.ends[0], planned.ends[index]);
-        let ends = if shared.2 { vec![other, shared] } else { vec![shared, other] };
+        let ends = if shared.2 {
+            vec![other, shared]
+        } else {
+            vec![shared, other]
+        };
         split_off.push(PlannedNet {
             flows: vec![flow],
             style: planned.style,
@@ -142,7 +175,14 @@ fn route_one(
         label: None,
     };
     if let Some(label) = &planned.label {
-        let Some(run) = place_label(grid, &net, label, placement.direction, placement, net_index as u32) else {
+        let Some(run) = place_label(
+            grid,
+            &net,
+            label,
+            placement.direction,
+            placement,
+            net_index as u32,
+        ) else {
             if std::env::var_os("STRATA_DEBUG").is_some() {
                 eprintln!("label {label:?} failed: {:?}", net.paths);
                 debug_grid(grid, placement);
@@ -167,14 +207,19 @@ struct NetRouter<'a> {
 enum Terminal {
     /// A free port on this side of this node's box.
     Port(NodeId, Side),
-    /// Any cell of this net's lines where a junction can be made.
-    Net,
+    /// Any cell of this net's lines (within these bounds) where a junction
+    /// can be made.
+    Net(Rect),
 }
 
 impl NetRouter<'_> {
     /// Routes the net; returns its paths, its ends, and the indices of the
     /// bus ends that could not join the bus (to be routed as nets of their own).
-    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<(Vec<Vec<Point>>, Vec<End>, Vec<usize>)> {
+    fn route(
+        &self,
+        grid: &mut Grid,
+        search: &mut Search,
+    ) -> Option<(Vec<Vec<Point>>, Vec<End>, Vec<usize>)> {
         let ends = &self.planned.ends;
         let mut paths = Vec::new();
         let mut placed_ends = Vec::new();
@@ -191,7 +236,9 @@ impl NetRouter<'_> {
             };
             let goal = match to {
                 Some((node, side, _)) => Terminal::Port(node, side),
-                None => Terminal::Net,
+                None => Terminal::Net(bounding(
+                    &paths.iter().flatten().copied().collect::<Vec<_>>(),
+                )),
             };
             let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1), goal) else {
                 if index >= 2 {
@@ -292,18 +339,21 @@ impl NetRouter<'_> {
     /// net's turn, branch or port, nor next to a box corner, so that in ASCII
     /// (where all of these are `+`) neighbouring `+` always belong together.
     fn may_turn(&self, grid: &Grid, point: Point) -> bool {
-        Dir::ALL.iter().filter_map(|&dir| grid.step(point, dir)).all(|neighbour| {
-            let cell = grid.cell(neighbour);
-            if cell.owner != NONE {
-                let rect = self.placement.boxes[cell.owner as usize].rect;
-                if rect.is_on_border(neighbour) && !is_side_cell(rect, neighbour) {
-                    return false; // A box corner.
+        Dir::ALL
+            .iter()
+            .filter_map(|&dir| grid.step(point, dir))
+            .all(|neighbour| {
+                let cell = grid.cell(neighbour);
+                if cell.owner != NONE {
+                    let rect = self.placement.boxes[cell.owner as usize].rect;
+                    if rect.is_on_border(neighbour) && !is_side_cell(rect, neighbour) {
+                        return false; // A box corner.
+                    }
                 }
-            }
-            let other_net = cell.net != NONE && cell.net != self.net;
-            let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
-            !(other_net && !straight)
-        })
+                let other_net = cell.net != NONE && cell.net != self.net;
+                let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
+                !(other_net && !straight)
+            })
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
@@ -361,7 +411,10 @@ impl NetRouter<'_> {
             } else {
                 // Inside a container: fine where needed, but the open space
                 // between containers is the better place to run along.
-                return Some((STEP + INSIDE + if crossing { CROSSING } else { 0 }, crossing));
+                return Some((
+                    STEP + INSIDE + if crossing { CROSSING } else { 0 },
+                    crossing,
+                ));
             }
         }
         Some((STEP + if crossing { CROSSING } else { 0 }, crossing))
@@ -605,24 +658,12 @@ impl Goal {
                     inward: outward.opposite(),
                 }
             }
-            Terminal::Net => {
-                let cells: Vec<Point> = grid
-                    .cells
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, cell)| cell.net == router.net)
-                    .map(|(index, _)| Point {
-                        x: index % grid.width,
-                        y: index / grid.width,
-                    })
-                    .collect();
-                Goal {
-                    terminal,
-                    bounds: bounding(&cells),
-                    ports: Vec::new(),
-                    inward: Dir::Up,
-                }
-            }
+            Terminal::Net(bounds) => Goal {
+                terminal,
+                bounds,
+                ports: Vec::new(),
+                inward: Dir::Up,
+            },
         }
     }
 
@@ -653,7 +694,7 @@ impl Goal {
         match self.terminal {
             Terminal::Port(..) => dir == self.inward && self.port_cost(point).is_some(),
             // Own cells are only ever entered through `joins`.
-            Terminal::Net => grid.cell(point).net == router.net,
+            Terminal::Net(_) => grid.cell(point).net == router.net,
         }
     }
 
@@ -661,7 +702,7 @@ impl Goal {
     /// `dir` makes a junction with the net's lines, `Some(false)` if the cell
     /// is the net's but cannot be joined there, `None` if it is not the net's.
     fn joins(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> Option<bool> {
-        if !matches!(self.terminal, Terminal::Net) {
+        if !matches!(self.terminal, Terminal::Net(_)) {
             return None;
         }
         let cell = grid.cell(point);
@@ -729,9 +770,34 @@ fn place_label(
     own: u32,
 ) -> Option<TextRun> {
     let width = label.width();
+    // A label never sits right above or below a border, where it would take
+    // the room that ports of that box need.
+    let next_to_border = |grid: &Grid, point: Point| {
+        [point.y.checked_sub(1), Some(point.y + 1)]
+            .into_iter()
+            .flatten()
+            .any(|y| {
+                y < grid.height && {
+                    let cell = grid.cell(Point { x: point.x, y });
+                    // A label under a container's header would read as part of it.
+                    cell.header
+                        || (cell.owner != NONE
+                            && is_border(placement, cell.owner, Point { x: point.x, y }))
+                }
+            })
+    };
     let fits = |grid: &Grid, at: Point| {
         at.x >= 1
-            && free_run(grid, placement, Point { x: at.x - 1, y: at.y }, width + 2)
+            && free_run(
+                grid,
+                placement,
+                Point {
+                    x: at.x - 1,
+                    y: at.y,
+                },
+                width + 2,
+            )
+            && !(at.x - 1..=at.x + width).any(|x| next_to_border(grid, Point { x, y: at.y }))
             && !beside_another(grid, at, width, own)
     };
     let beside_vertical = |grid: &Grid| -> Option<Point> {
@@ -743,12 +809,18 @@ fn place_label(
                     continue;
                 }
                 // To the right of the line, else to its left.
-                let right = Point { x: point.x + 2, y: point.y };
+                let right = Point {
+                    x: point.x + 2,
+                    y: point.y,
+                };
                 if fits(grid, right) {
                     return Some(right);
                 }
                 if point.x >= width + 2 {
-                    let left = Point { x: point.x - width - 1, y: point.y };
+                    let left = Point {
+                        x: point.x - width - 1,
+                        y: point.y,
+                    };
                     if fits(grid, left) {
                         return Some(left);
                     }
@@ -768,8 +840,15 @@ fn place_label(
                 if !straight || window[0].y == 0 {
                     continue;
                 }
-                let left = window.iter().map(|point| point.x).min().expect("a window has cells");
-                let at = Point { x: left, y: window[0].y - 1 };
+                let left = window
+                    .iter()
+                    .map(|point| point.x)
+                    .min()
+                    .expect("a window has cells");
+                let at = Point {
+                    x: left,
+                    y: window[0].y - 1,
+                };
                 if fits(grid, at) {
                     return Some(at);
                 }
@@ -822,8 +901,10 @@ fn beside_another(grid: &Grid, at: Point, width: usize, own: u32) -> bool {
         .filter(|&x| x < grid.width)
         .map(|x| grid.cell(Point { x, y: below }))
         .collect();
-    let all_horizontal =
-        !cells.is_empty() && cells.iter().all(|cell| cell.net != NONE && (cell.dirs & HORIZONTAL != 0 || cell.crossed));
+    let all_horizontal = !cells.is_empty()
+        && cells
+            .iter()
+            .all(|cell| cell.net != NONE && (cell.dirs & HORIZONTAL != 0 || cell.crossed));
     all_horizontal && cells.iter().any(|cell| other(cell))
 }
 
