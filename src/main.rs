@@ -16,13 +16,15 @@ use strata::syntax;
 /// Exit codes: 0 ok, 1 invalid input, 2 usage or I/O.
 const EXIT_INVALID: u8 = 1;
 const EXIT_USAGE: u8 = 2;
+/// `render --verify` found the drawing wrong: a bug in Strata, not the input.
+const EXIT_BUG: u8 = 3;
 
 #[derive(Parser)]
 #[command(
     name = "strata",
     version,
     about = "Architecture diagrams as code: layered box-drawing text, SVG and PNG from one layout.",
-    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error.\n\nExamples:\n  strata check docs/architecture.strata\n  strata render docs/architecture.strata -o docs/architecture.txt"
+    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error, 3 `render --verify` found a drawing wrong (a bug).\n\nExamples:\n  strata check docs/architecture.strata\n  strata render docs/architecture.strata -o docs/architecture.txt"
 )]
 struct Cli {
     /// When to colour diagnostics: auto colours on a terminal unless NO_COLOR is set.
@@ -59,6 +61,11 @@ enum Command {
         /// (.txt unicode, .svg, .png, .json), else unicode.
         #[arg(short, long, value_enum)]
         format: Option<Format>,
+        /// Read the text drawing back and check it against the model before
+        /// writing it (unicode and ascii only); a mismatch is a bug in
+        /// Strata and exits with code 3.
+        #[arg(long)]
+        verify: bool,
     },
 }
 
@@ -111,7 +118,8 @@ fn main() -> ExitCode {
             file,
             output,
             format,
-        } => render(&file, output.as_deref(), format, colour),
+            verify,
+        } => render(&file, output.as_deref(), format, verify, colour),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,6 +157,7 @@ fn render(
     file: &Path,
     output: Option<&Path>,
     format: Option<Format>,
+    verify: bool,
     colour: Colour,
 ) -> Result<(), Failure> {
     let output = output.filter(|path| *path != Path::new("-"));
@@ -170,7 +179,17 @@ fn render(
                 Charset::Ascii
             };
             let layout = layout::layout(&model, &LayoutOptions::default());
-            render::text(&layout, charset).into_bytes()
+            let drawing = render::text(&layout, charset);
+            if verify {
+                if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
+                    for problem in &problems {
+                        eprintln!("verify: {problem}");
+                    }
+                    eprintln!("error: the drawing does not read back as the diagram; this is a bug in Strata");
+                    return Err(Failure::Reported(EXIT_BUG));
+                }
+            }
+            drawing.into_bytes()
         }
         Format::Svg | Format::Png => {
             let name = format

@@ -203,19 +203,32 @@ fn random_diagrams_read_back_as_their_model() {
         .ok()
         .and_then(|value| value.parse().ok())
         .unwrap_or(1000);
-    let mut runner = TestRunner::new(Config {
+    // A fixed seed keeps CI repeatable; set STRATA_RANDOM_SEED to explore others.
+    let seed: u64 = std::env::var("STRATA_RANDOM_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or(2026);
+    let mut bytes = [0u8; 32];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes);
+    let config = Config {
         cases,
         failure_persistence: None,
         max_shrink_iters: 32,
         ..Config::default()
-    });
+    };
+    let mut runner = TestRunner::new_with_rng(config, rng);
     runner
         .run(&diagram(), |source| {
             let model = strata::compile(&source).map_err(|errors| {
                 TestCaseError::fail(format!("invalid source {errors:?}:\n{source}"))
             })?;
+            let started = std::time::Instant::now();
             let placed = std::panic::catch_unwind(|| layout(&model, &LayoutOptions::default()))
                 .map_err(|_| TestCaseError::fail(format!("layout panicked on:\n{source}")))?;
+            if let Some(directory) = std::env::var_os("STRATA_SLOW_CASES") {
+                if started.elapsed().as_secs_f64() > 0.5 {
+                    let name = format!("slow-{}.strata", started.elapsed().as_millis());
+                    let _ = std::fs::write(std::path::Path::new(&directory).join(name), &source);
+                }
+            }
             for charset in [Charset::Unicode, Charset::Ascii] {
                 let drawing = text(&placed, charset);
                 if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {

@@ -205,8 +205,8 @@ struct NetRouter<'a> {
 /// Where a search may start or must end.
 #[derive(Clone, Copy)]
 enum Terminal {
-    /// A free port on this side of this node's box.
-    Port(NodeId, Side),
+    /// A free port on this side of this node's box, with or without an arrowhead.
+    Port(NodeId, Side, bool),
     /// Any cell of this net's lines (within these bounds) where a junction
     /// can be made.
     Net(Rect),
@@ -235,12 +235,12 @@ impl NetRouter<'_> {
                 (ends[index], None)
             };
             let goal = match to {
-                Some((node, side, _)) => Terminal::Port(node, side),
+                Some((node, side, arrow)) => Terminal::Port(node, side, arrow),
                 None => Terminal::Net(bounding(
                     &paths.iter().flatten().copied().collect::<Vec<_>>(),
                 )),
             };
-            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1), goal) else {
+            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1, from.2), goal) else {
                 if index >= 2 {
                     leftovers.push(index);
                     continue;
@@ -423,7 +423,10 @@ impl NetRouter<'_> {
     /// The cells just outside `side` of `node`'s box whose border cell is a
     /// free port, each with the cost of using that port (away from the middle
     /// of the side, or next to another port), and the outward direction.
-    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side) -> (Vec<(Point, u32)>, Dir) {
+    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side, arrow: bool) -> (Vec<(Point, u32)>, Dir) {
+        // A sideways arrowhead takes the cell outside the border, which must
+        // then not be part of another net.
+        let arrowhead_outside = arrow && is_horizontal(side);
         let rect = self.rect(node);
         let outward = outward(side);
         let border: Vec<Point> = match side {
@@ -452,6 +455,9 @@ impl NetRouter<'_> {
                 let crowded = (index > 0 && !free(border[index - 1]))
                     || border.get(index + 1).is_some_and(|&next| !free(next));
                 let outside = grid.step(point, outward)?;
+                if arrowhead_outside && grid.cell(outside).net != NONE {
+                    return None;
+                }
                 Some((
                     outside,
                     off_centre(rect, outside) + if crowded { CROWDED_PORT } else { 0 },
@@ -547,10 +553,10 @@ impl Search {
     ) -> Option<Vec<Point>> {
         self.generation += 1;
         self.heap.clear();
-        let Terminal::Port(start_node, start_side) = from else {
+        let Terminal::Port(start_node, start_side, start_arrow) = from else {
             unreachable!("searches start at a port")
         };
-        let (starts, outward) = router.port_cells(grid, start_node, start_side);
+        let (starts, outward) = router.port_cells(grid, start_node, start_side, start_arrow);
         let goal = Goal::new(router, grid, to);
         for (start, penalty) in starts {
             if let Some((cost, _)) = router.step_cost(grid, start, outward) {
@@ -591,6 +597,9 @@ impl Search {
                 let Some((step, _)) = router.step_cost(grid, next, next_dir) else {
                     continue;
                 };
+                if self.on_path(state, grid.index(next)) {
+                    continue; // A path never crosses itself.
+                }
                 let next_state = grid.index(next) * 4 + next_dir.index();
                 let arrival = goal.arrival_cost(next, next_dir);
                 self.relax(
@@ -602,6 +611,26 @@ impl Search {
             }
         }
         None
+    }
+
+    /// Whether `cell` lies on the path that leads to `state`. Only walked
+    /// when the cell was reached before in this search, which is rare.
+    fn on_path(&self, state: usize, cell: usize) -> bool {
+        let seen = (0..4).any(|dir| self.stamp[cell * 4 + dir] == self.generation);
+        if !seen {
+            return false;
+        }
+        let mut current = state;
+        loop {
+            if current / 4 == cell {
+                return true;
+            }
+            let parent = self.parent[current];
+            if parent == ROOT {
+                return false;
+            }
+            current = parent as usize;
+        }
     }
 
     fn relax(&mut self, state: usize, cost: u32, parent: u32, estimate: u32) {
@@ -648,8 +677,8 @@ struct Goal {
 impl Goal {
     fn new(router: &NetRouter<'_>, grid: &Grid, terminal: Terminal) -> Goal {
         match terminal {
-            Terminal::Port(node, side) => {
-                let (ports, outward) = router.port_cells(grid, node, side);
+            Terminal::Port(node, side, arrow) => {
+                let (ports, outward) = router.port_cells(grid, node, side, arrow);
                 let cells: Vec<Point> = ports.iter().map(|&(point, _)| point).collect();
                 Goal {
                     terminal,
@@ -770,23 +799,25 @@ fn place_label(
     own: u32,
 ) -> Option<TextRun> {
     let width = label.width();
-    // A label never sits right above or below a border, where it would take
-    // the room that ports of that box need.
-    let next_to_border = |grid: &Grid, point: Point| {
-        [point.y.checked_sub(1), Some(point.y + 1)]
-            .into_iter()
+    // A label keeps two rows away from a border above or below it, room
+    // that routes leaving or entering that box need to turn in.
+    let next_to_border = |grid: &Grid, point: Point, reach: usize| {
+        (1..=reach)
+            .flat_map(|distance| [point.y.checked_sub(distance), Some(point.y + distance)])
             .flatten()
             .any(|y| {
                 y < grid.height && {
                     let cell = grid.cell(Point { x: point.x, y });
-                    // A label under a container's header would read as part of it.
-                    cell.header
+                    // A label alone under a container's header would read as
+                    // part of its title.
+                    (cell.header && y < point.y && !row_has_child_box(grid, placement, point))
                         || (cell.owner != NONE
                             && is_border(placement, cell.owner, Point { x: point.x, y }))
                 }
             })
     };
-    let fits = |grid: &Grid, at: Point| {
+    // `reach`: how many rows above and below must be clear of borders.
+    let fits = |grid: &Grid, at: Point, reach: usize| {
         at.x >= 1
             && free_run(
                 grid,
@@ -797,7 +828,7 @@ fn place_label(
                 },
                 width + 2,
             )
-            && !(at.x - 1..=at.x + width).any(|x| next_to_border(grid, Point { x, y: at.y }))
+            && !(at.x - 1..=at.x + width).any(|x| next_to_border(grid, Point { x, y: at.y }, reach))
             && !beside_another(grid, at, width, own)
     };
     let beside_vertical = |grid: &Grid| -> Option<Point> {
@@ -813,7 +844,7 @@ fn place_label(
                     x: point.x + 2,
                     y: point.y,
                 };
-                if fits(grid, right) {
+                if fits(grid, right, 2) {
                     return Some(right);
                 }
                 if point.x >= width + 2 {
@@ -821,7 +852,7 @@ fn place_label(
                         x: point.x - width - 1,
                         y: point.y,
                     };
-                    if fits(grid, left) {
+                    if fits(grid, left, 2) {
                         return Some(left);
                     }
                 }
@@ -849,7 +880,7 @@ fn place_label(
                     x: left,
                     y: window[0].y - 1,
                 };
-                if fits(grid, at) {
+                if fits(grid, at, 1) {
                     return Some(at);
                 }
             }
@@ -876,6 +907,20 @@ fn place_label(
     Some(TextRun {
         at,
         text: label.to_owned(),
+    })
+}
+
+/// Whether the row of `point`, inside the container that holds it, crosses
+/// one of the container's children (so the row does not extend its title).
+fn row_has_child_box(grid: &Grid, placement: &Placement, point: Point) -> bool {
+    let container = grid.cell(point).owner;
+    if container == NONE {
+        return false;
+    }
+    let rect = placement.boxes[container as usize].rect;
+    (rect.x + 1..rect.right()).any(|x| {
+        let owner = grid.cell(Point { x, y: point.y }).owner;
+        owner != NONE && owner != container
     })
 }
 
