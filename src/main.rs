@@ -180,14 +180,14 @@ fn render(
             };
             let layout = layout::layout(&model, &LayoutOptions::default());
             let drawing = render::text(&layout, charset);
-            if verify {
-                if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
-                    for problem in &problems {
-                        eprintln!("verify: {problem}");
-                    }
-                    eprintln!("error: the drawing does not read back as the diagram; this is a bug in Strata");
-                    return Err(Failure::Reported(EXIT_BUG));
+            if verify && let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
+                for problem in &problems {
+                    eprintln!("verify: {problem}");
                 }
+                eprintln!(
+                    "error: the drawing does not read back as the diagram; this is a bug in Strata"
+                );
+                return Err(Failure::Reported(EXIT_BUG));
             }
             drawing.into_bytes()
         }

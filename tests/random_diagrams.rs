@@ -204,10 +204,16 @@ fn random_diagrams_read_back_as_their_model() {
         .and_then(|value| value.parse().ok())
         .unwrap_or(1000);
     // A fixed seed keeps CI repeatable; set STRATA_RANDOM_SEED to explore others.
-    let seed: u64 = std::env::var("STRATA_RANDOM_SEED").ok().and_then(|value| value.parse().ok()).unwrap_or(2026);
+    let seed: u64 = std::env::var("STRATA_RANDOM_SEED")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(2026);
     let mut bytes = [0u8; 32];
     bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    let rng = proptest::test_runner::TestRng::from_seed(proptest::test_runner::RngAlgorithm::ChaCha, &bytes);
+    let rng = proptest::test_runner::TestRng::from_seed(
+        proptest::test_runner::RngAlgorithm::ChaCha,
+        &bytes,
+    );
     let config = Config {
         cases,
         failure_persistence: None,
@@ -223,11 +229,11 @@ fn random_diagrams_read_back_as_their_model() {
             let started = std::time::Instant::now();
             let placed = std::panic::catch_unwind(|| layout(&model, &LayoutOptions::default()))
                 .map_err(|_| TestCaseError::fail(format!("layout panicked on:\n{source}")))?;
-            if let Some(directory) = std::env::var_os("STRATA_SLOW_CASES") {
-                if started.elapsed().as_secs_f64() > 0.5 {
-                    let name = format!("slow-{}.strata", started.elapsed().as_millis());
-                    let _ = std::fs::write(std::path::Path::new(&directory).join(name), &source);
-                }
+            if let Some(directory) = std::env::var_os("STRATA_SLOW_CASES")
+                && started.elapsed().as_secs_f64() > 0.5
+            {
+                let name = format!("slow-{}.strata", started.elapsed().as_millis());
+                let _ = std::fs::write(std::path::Path::new(&directory).join(name), &source);
             }
             for charset in [Charset::Unicode, Charset::Ascii] {
                 let drawing = text(&placed, charset);

@@ -45,9 +45,14 @@ pub fn order(ranks: &[usize], edges: &[(usize, usize)], max_sweeps: usize) -> Or
             continue;
         }
         let mut previous = Slot::Child(top);
-        for rank in top_rank + 1..bottom_rank {
+        for (rank, layer) in layers
+            .iter_mut()
+            .enumerate()
+            .take(bottom_rank)
+            .skip(top_rank + 1)
+        {
             let lane = Slot::Lane(index);
-            layers[rank].push(lane);
+            layer.push(lane);
             links.push((rank - 1, previous, lane));
             previous = lane;
         }

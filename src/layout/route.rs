@@ -194,6 +194,9 @@ fn route_one(
     Some(net)
 }
 
+/// A routed net's paths and ends, and the bus ends that could not join it.
+type RoutedNet = (Vec<Vec<Point>>, Vec<End>, Vec<usize>);
+
 /// Routes one net on the grid.
 struct NetRouter<'a> {
     net: u32,
@@ -215,11 +218,7 @@ enum Terminal {
 impl NetRouter<'_> {
     /// Routes the net; returns its paths, its ends, and the indices of the
     /// bus ends that could not join the bus (to be routed as nets of their own).
-    fn route(
-        &self,
-        grid: &mut Grid,
-        search: &mut Search,
-    ) -> Option<(Vec<Vec<Point>>, Vec<End>, Vec<usize>)> {
+    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<RoutedNet> {
         let ends = &self.planned.ends;
         let mut paths = Vec::new();
         let mut placed_ends = Vec::new();
@@ -240,7 +239,8 @@ impl NetRouter<'_> {
                     &paths.iter().flatten().copied().collect::<Vec<_>>(),
                 )),
             };
-            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1, from.2), goal) else {
+            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1, from.2), goal)
+            else {
                 if index >= 2 {
                     leftovers.push(index);
                     continue;
@@ -352,7 +352,7 @@ impl NetRouter<'_> {
                 }
                 let other_net = cell.net != NONE && cell.net != self.net;
                 let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
-                !(other_net && !straight)
+                !other_net || straight
             })
     }
 
@@ -423,7 +423,13 @@ impl NetRouter<'_> {
     /// The cells just outside `side` of `node`'s box whose border cell is a
     /// free port, each with the cost of using that port (away from the middle
     /// of the side, or next to another port), and the outward direction.
-    fn port_cells(&self, grid: &Grid, node: NodeId, side: Side, arrow: bool) -> (Vec<(Point, u32)>, Dir) {
+    fn port_cells(
+        &self,
+        grid: &Grid,
+        node: NodeId,
+        side: Side,
+        arrow: bool,
+    ) -> (Vec<(Point, u32)>, Dir) {
         // A sideways arrowhead takes the cell outside the border, which must
         // then not be part of another net.
         let arrowhead_outside = arrow && is_horizontal(side);
@@ -779,13 +785,7 @@ fn bounding(points: &[Point]) -> Rect {
 }
 
 fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
-    if value < low {
-        low - value
-    } else if value > high {
-        value - high
-    } else {
-        0
-    }
+    low.saturating_sub(value) + value.saturating_sub(high)
 }
 
 /// Finds a free place for a net's label beside one of its segments, where
