@@ -163,23 +163,9 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     let mut root_size = (0, 0);
     for &container in breadth_first.iter().rev() {
         let level = &levels[level_index(container)];
-        let Some(node) = container else {
-            let known = Known {
-                sizes: &sizes,
-                offsets: &offsets,
-                nets: &nets,
-                net_of_flow: &net_of_flow,
-                ends: &ends,
-                tree,
-            };
-            let content = arrange(level, &known, spacing);
-            root_size = content.size;
-            for (child, offset) in level.children.iter().zip(&content.offsets) {
-                offsets[child.index()] = *offset;
-            }
-            continue;
-        };
-        if !model.is_container(node) {
+        if let Some(node) = container
+            && !model.is_container(node)
+        {
             sizes[node.index()] = leaf_size(model, node, &ports[node.index()]);
             continue;
         }
@@ -192,10 +178,23 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
             tree,
         };
         let content = arrange(level, &known, spacing);
-        let chrome = Chrome::of(model, node, level);
-        sizes[node.index()] = chrome.size(&content, &ports[node.index()], slack);
+        // The top level has no border: its children sit at its origin.
+        let (inset, size) = match container {
+            Some(node) => {
+                let chrome = Chrome::of(model, node, level);
+                (
+                    (chrome.inner_x(), chrome.inner_y),
+                    Some((node, chrome.size(&content, &ports[node.index()], slack))),
+                )
+            }
+            None => ((0, 0), None),
+        };
+        match size {
+            Some((node, size)) => sizes[node.index()] = size,
+            None => root_size = content.size,
+        }
         for (child, offset) in level.children.iter().zip(&content.offsets) {
-            offsets[child.index()] = (offset.0 + chrome.inner_x(), offset.1 + chrome.inner_y);
+            offsets[child.index()] = (offset.0 + inset.0, offset.1 + inset.1);
         }
     }
 
