@@ -1911,11 +1911,12 @@ fn attach_labels(
             row: run.row,
             col: run.start,
         };
-        let beside: BTreeSet<NetworkId> = network_beside(canvas, run)
-            .into_iter()
-            .chain(network_after(canvas, run))
-            .chain(network_below(canvas, run))
-            .collect();
+        let beside: BTreeSet<NetworkId> =
+            vertical_network_at(canvas, run.row, run.start.checked_sub(2))
+                .into_iter()
+                .chain(vertical_network_at(canvas, run.row, Some(run.end + 1)))
+                .chain(network_below(canvas, run))
+                .collect();
         let continues = previous.filter(|&(row, end, _)| {
             row == run.row
                 && (end..run.start).all(|col| canvas.role(Pos { row, col }) == Role::Space)
@@ -1964,26 +1965,11 @@ fn attach_labels(
     }
 }
 
-/// The network of a vertical line cell two columns left of the run.
-fn network_beside(canvas: &Canvas, run: &TextRun) -> Option<NetworkId> {
-    let pos = Pos {
-        row: run.row,
-        col: run.start.checked_sub(2)?,
-    };
-    let index = canvas.grid.index(pos);
-    let is_vertical = canvas.strokes[index] & VERTICAL == VERTICAL;
-    (canvas.role(pos) == Role::Line && is_vertical)
-        .then_some(canvas.network[index])
-        .flatten()
-}
-
-/// The network of a vertical line cell two columns right of the run's end
-/// (a label written to the left of its line).
-fn network_after(canvas: &Canvas, run: &TextRun) -> Option<NetworkId> {
-    let pos = Pos {
-        row: run.row,
-        col: run.end + 1,
-    };
+/// The network of a vertical line cell on the run's row at `col`, if any:
+/// two columns before the run (a label right of its line) or two after its
+/// last column (a label left of its line).
+fn vertical_network_at(canvas: &Canvas, row: usize, col: Option<usize>) -> Option<NetworkId> {
+    let pos = Pos { row, col: col? };
     if pos.col >= canvas.grid.width {
         return None;
     }

@@ -9,12 +9,9 @@ fn compile_and_render(bytes: &[u8]) {
     let source = match strata::syntax::decode(bytes) {
         Ok(source) => source,
         Err(error) => {
-            render_all(
-                &[error],
-                "fuzz.strata",
-                &String::from_utf8_lossy(bytes),
-                Colour::Always,
-            );
+            let lossy = String::from_utf8_lossy(bytes);
+            let text = render_all(&[error], "fuzz.strata", &lossy, Colour::Never);
+            assert!(text.starts_with("error: "), "{text}");
             return;
         }
     };

@@ -227,15 +227,8 @@ fn random_diagrams_read_back_as_their_model() {
             let model = strata::compile(&source).map_err(|errors| {
                 TestCaseError::fail(format!("invalid source {errors:?}:\n{source}"))
             })?;
-            let started = std::time::Instant::now();
             let placed = std::panic::catch_unwind(|| layout(&model, &LayoutOptions::default()))
                 .map_err(|_| TestCaseError::fail(format!("layout panicked on:\n{source}")))?;
-            if let Some(directory) = std::env::var_os("STRATA_SLOW_CASES")
-                && started.elapsed().as_secs_f64() > 0.5
-            {
-                let name = format!("slow-{}.strata", started.elapsed().as_millis());
-                let _ = std::fs::write(std::path::Path::new(&directory).join(name), &source);
-            }
             for charset in [Charset::Unicode, Charset::Ascii] {
                 let drawing = text(&placed, charset);
                 if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {

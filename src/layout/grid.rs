@@ -62,6 +62,10 @@ pub struct Cell {
     pub text: bool,
     /// A row of a container's header: lines may only cross it vertically.
     pub header: bool,
+    /// On the border of the `owner` box.
+    pub border: bool,
+    /// On a corner of the `owner` box.
+    pub corner: bool,
 }
 
 pub struct Grid {
@@ -82,6 +86,8 @@ impl Grid {
             crossed: false,
             text: false,
             header: false,
+            border: false,
+            corner: false,
         };
         let mut grid = Grid {
             width,
@@ -92,7 +98,11 @@ impl Grid {
             let rect = placed.rect;
             for y in rect.y..=rect.bottom() {
                 for x in rect.x..=rect.right() {
-                    grid.cells[y * width + x].owner = index as u32;
+                    let point = Point { x, y };
+                    let cell = &mut grid.cells[y * width + x];
+                    cell.owner = index as u32;
+                    cell.border = rect.is_on_border(point);
+                    cell.corner = cell.border && !is_side_cell(rect, point);
                 }
             }
             for run in &placed.text {
@@ -126,18 +136,13 @@ impl Grid {
 
     /// The neighbour of `point` in `dir`, if it is on the grid.
     pub fn step(&self, point: Point, dir: Dir) -> Option<Point> {
-        match dir {
-            Dir::Up => point.y.checked_sub(1).map(|y| Point { x: point.x, y }),
-            Dir::Down => (point.y + 1 < self.height).then_some(Point {
-                x: point.x,
-                y: point.y + 1,
-            }),
-            Dir::Left => point.x.checked_sub(1).map(|x| Point { x, y: point.y }),
-            Dir::Right => (point.x + 1 < self.width).then_some(Point {
-                x: point.x + 1,
-                y: point.y,
-            }),
-        }
+        let on_grid = match dir {
+            Dir::Up => point.y > 0,
+            Dir::Down => point.y + 1 < self.height,
+            Dir::Left => point.x > 0,
+            Dir::Right => point.x + 1 < self.width,
+        };
+        on_grid.then(|| neighbour(point, dir))
     }
 }
 
@@ -146,4 +151,26 @@ pub fn is_side_cell(rect: Rect, point: Point) -> bool {
     let on_x_edge = point.x == rect.x || point.x == rect.right();
     let on_y_edge = point.y == rect.y || point.y == rect.bottom();
     rect.contains(point) && (on_x_edge != on_y_edge)
+}
+
+/// The neighbour of `point` in `dir`; the caller knows it exists.
+pub fn neighbour(point: Point, dir: Dir) -> Point {
+    match dir {
+        Dir::Up => Point {
+            x: point.x,
+            y: point.y - 1,
+        },
+        Dir::Down => Point {
+            x: point.x,
+            y: point.y + 1,
+        },
+        Dir::Left => Point {
+            x: point.x - 1,
+            y: point.y,
+        },
+        Dir::Right => Point {
+            x: point.x + 1,
+            y: point.y,
+        },
+    }
 }

@@ -196,16 +196,15 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Layout {
     let tree = tree::Tree::new(model);
     // Spacing grows until every route and label finds room; each attempt is
     // complete, so the first that succeeds is the layout.
-    for slack in 0.. {
+    for slack in 0..=MAX_SLACK {
         let placement = place::place(model, &tree, options, slack);
         if let Some(layout) = route::route(&tree, placement) {
             verify::check(model, &layout);
             return layout;
         }
-        assert!(
-            slack < 16,
-            "layout could not route the diagram even with generous spacing: a bug"
-        );
     }
-    unreachable!("the loop returns or panics")
+    panic!("layout could not route the diagram even with generous spacing: a bug")
 }
+
+/// The most extra spacing tried before giving up (which is a bug).
+const MAX_SLACK: usize = 16;

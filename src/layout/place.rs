@@ -595,11 +595,24 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
     let centre = |start: &std::collections::HashMap<(usize, Slot), usize>,
                   rank: usize,
                   slot: Slot| { start[&(rank, slot)] + extent(slot).1 / 2 };
+    // Each slot's linked slots on the rank above and below, gathered once.
+    type Neighbours = std::collections::HashMap<(usize, Slot), Vec<(usize, Slot)>>;
+    let (mut above, mut below): (Neighbours, Neighbours) = Default::default();
+    for &(rank, upper, lower) in &level.links {
+        above
+            .entry((rank + 1, lower))
+            .or_default()
+            .push((rank, upper));
+        below
+            .entry((rank, upper))
+            .or_default()
+            .push((rank + 1, lower));
+    }
     for pass in [true, false] {
-        let ranks: Vec<usize> = if pass {
-            (1..rank_count).collect()
+        let (ranks, neighbours): (Vec<usize>, &Neighbours) = if pass {
+            ((1..rank_count).collect(), &above)
         } else {
-            (0..rank_count.saturating_sub(1)).rev().collect()
+            ((0..rank_count.saturating_sub(1)).rev().collect(), &below)
         };
         for rank in ranks {
             let mut cursor = 0;
@@ -609,18 +622,11 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
                     cursor =
                         start[&(rank, previous)] + extent(previous).1 + gap_between(previous, slot);
                 }
-                let linked: Vec<usize> = level
-                    .links
-                    .iter()
-                    .filter_map(|&(upper_rank, upper, lower)| {
-                        if pass && upper_rank + 1 == rank && lower == slot {
-                            Some(centre(&start, upper_rank, upper))
-                        } else if !pass && upper_rank == rank && upper == slot {
-                            Some(centre(&start, rank + 1, lower))
-                        } else {
-                            None
-                        }
-                    })
+                let linked: Vec<usize> = neighbours
+                    .get(&(rank, slot))
+                    .into_iter()
+                    .flatten()
+                    .map(|&(other_rank, other)| centre(&start, other_rank, other))
                     .collect();
                 let current = start[&(rank, slot)];
                 let mut wanted = current.max(cursor);
@@ -656,10 +662,6 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
     }
     let mut intervals: Vec<Vec<(usize, usize, usize)>> = vec![Vec::new(); rank_count];
     let mut labelled = vec![false; rank_count];
-    let mut link_net = std::collections::HashMap::new();
-    for (index, &(_, _, flow_index)) in level.edges.iter().enumerate() {
-        link_net.insert(index, net_of_flow[flow_index]);
-    }
     for &(rank, upper, lower) in &level.links {
         let is_child = |slot: Slot| matches!(slot, Slot::Child(child) if child < children);
         if is_child(upper) && is_child(lower) {
@@ -669,7 +671,11 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
         // Links of one net share tracks; other links (to channel children)
         // each get their own.
         let net = match (upper, lower) {
-            (Slot::Lane(index), _) | (_, Slot::Lane(index)) => link_net.get(&index).copied(),
+            // Lanes of the level's own edges; the others lead to channel children.
+            (Slot::Lane(index), _) | (_, Slot::Lane(index)) => level
+                .edges
+                .get(index)
+                .map(|&(_, _, flow_index)| net_of_flow[flow_index]),
             _ => None,
         };
         let key = net.unwrap_or(usize::MAX - intervals[rank].len());

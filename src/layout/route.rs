@@ -16,7 +16,7 @@ use std::collections::BinaryHeap;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, is_side_cell};
+use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
 use super::{End, Layout, Net, Point, Rect, Side, TextRun};
@@ -130,26 +130,8 @@ fn route_one(
     net_index: usize,
     split_off: &mut Vec<PlannedNet>,
 ) -> Option<Net> {
-    let router = NetRouter {
-        net: net_index as u32,
-        planned,
-        placement,
-        tree,
-    };
-    let Some((paths, ends, leftovers)) = router.route(grid, search) else {
-        if std::env::var_os("STRATA_DEBUG").is_some() {
-            eprintln!("net {net_index} failed: {:?}", planned.ends);
-            for &(node, side, _) in &planned.ends {
-                eprintln!(
-                    "  {:?} {side:?} {:?}",
-                    node,
-                    placement.boxes[placement.box_of[node.index()]].rect
-                );
-            }
-            debug_grid(grid, placement);
-        }
-        return None;
-    };
+    let router = NetRouter::new(net_index, planned, placement, tree);
+    let (paths, ends, leftovers) = router.route(grid, search)?;
     let mut flows = planned.flows.clone();
     for &index in leftovers.iter().rev() {
         // End `index` of a bus belongs to flow `index - 1`.
@@ -175,21 +157,14 @@ fn route_one(
         label: None,
     };
     if let Some(label) = &planned.label {
-        let Some(run) = place_label(
+        net.label = Some(place_label(
             grid,
             &net,
             label,
             placement.direction,
             placement,
             net_index as u32,
-        ) else {
-            if std::env::var_os("STRATA_DEBUG").is_some() {
-                eprintln!("label {label:?} failed: {:?}", net.paths);
-                debug_grid(grid, placement);
-            }
-            return None;
-        };
-        net.label = Some(run);
+        )?);
     }
     Some(net)
 }
@@ -202,7 +177,8 @@ struct NetRouter<'a> {
     net: u32,
     planned: &'a PlannedNet,
     placement: &'a Placement,
-    tree: &'a Tree,
+    /// The containers around the net's ends, each with how many ends it holds.
+    holders: Vec<(NodeId, usize)>,
 }
 
 /// Where a search may start or must end.
@@ -215,7 +191,34 @@ enum Terminal {
     Net(Rect),
 }
 
-impl NetRouter<'_> {
+impl<'a> NetRouter<'a> {
+    fn new(
+        net_index: usize,
+        planned: &'a PlannedNet,
+        placement: &'a Placement,
+        tree: &'a Tree,
+    ) -> NetRouter<'a> {
+        // Every container around an end, with how many ends it holds: asked
+        // at every step of the search, so counted once here.
+        let mut holders: Vec<(NodeId, usize)> = Vec::new();
+        for &(end, _, _) in &planned.ends {
+            let mut above = tree.parent(end);
+            while let Some(container) = above {
+                match holders.iter_mut().find(|(holder, _)| *holder == container) {
+                    Some((_, count)) => *count += 1,
+                    None => holders.push((container, 1)),
+                }
+                above = tree.parent(container);
+            }
+        }
+        NetRouter {
+            net: net_index as u32,
+            planned,
+            placement,
+            holders,
+        }
+    }
+
     /// Routes the net; returns its paths, its ends, and the indices of the
     /// bus ends that could not join the bus (to be routed as nets of their own).
     fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<RoutedNet> {
@@ -239,8 +242,7 @@ impl NetRouter<'_> {
                     &paths.iter().flatten().copied().collect::<Vec<_>>(),
                 )),
             };
-            let Some(cells) = search.run(self, grid, Terminal::Port(from.0, from.1, from.2), goal)
-            else {
+            let Some(cells) = search.run(self, grid, from, goal) else {
                 if index >= 2 {
                     leftovers.push(index);
                     continue;
@@ -254,7 +256,7 @@ impl NetRouter<'_> {
                               outside: Point,
                               path: &mut Vec<Point>,
                               at_start: bool| {
-                let port = self.port_of(node, side, outside);
+                let port = Self::port_of(side, outside);
                 placed_ends.push(End {
                     node,
                     port,
@@ -282,26 +284,9 @@ impl NetRouter<'_> {
     }
 
     /// The border cell next to `outside`, on `side` of `node`'s box.
-    fn port_of(&self, node: NodeId, side: Side, outside: Point) -> Point {
-        match side {
-            Side::Top => Point {
-                x: outside.x,
-                y: outside.y + 1,
-            },
-            Side::Bottom => Point {
-                x: outside.x,
-                y: outside.y - 1,
-            },
-            Side::Left => Point {
-                x: outside.x + 1,
-                y: outside.y,
-            },
-            Side::Right => Point {
-                x: outside.x - 1,
-                y: outside.y,
-            },
-        }
-        .clamp_to(self.rect(node))
+    /// The border cell next to `outside`, on `side` of its box.
+    fn port_of(side: Side, outside: Point) -> Point {
+        neighbour(outside, outward(side).opposite())
     }
 
     fn rect(&self, node: NodeId) -> Rect {
@@ -344,11 +329,8 @@ impl NetRouter<'_> {
             .filter_map(|&dir| grid.step(point, dir))
             .all(|neighbour| {
                 let cell = grid.cell(neighbour);
-                if cell.owner != NONE {
-                    let rect = self.placement.boxes[cell.owner as usize].rect;
-                    if rect.is_on_border(neighbour) && !is_side_cell(rect, neighbour) {
-                        return false; // A box corner.
-                    }
+                if cell.corner {
+                    return false;
                 }
                 let other_net = cell.net != NONE && cell.net != self.net;
                 let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
@@ -358,13 +340,10 @@ impl NetRouter<'_> {
 
     /// How many of the net's end nodes lie strictly inside `container`.
     fn ends_inside(&self, container: NodeId) -> usize {
-        self.planned
-            .ends
+        self.holders
             .iter()
-            .filter(|&&(node, _, _)| {
-                node != container && self.tree.is_ancestor_or_self(container, node)
-            })
-            .count()
+            .find(|&&(holder, _)| holder == container)
+            .map_or(0, |&(_, count)| count)
     }
 
     /// The cost of stepping into `point` travelling `dir`, or `None` if the
@@ -391,16 +370,16 @@ impl NetRouter<'_> {
         }
         if cell.owner != NONE {
             let placed = &self.placement.boxes[cell.owner as usize];
-            let rect = placed.rect;
             let inside = self.ends_inside(placed.node);
-            if rect.is_on_border(point) {
-                if !is_side_cell(rect, point)
+            if cell.border {
+                if cell.corner
                     || !placed.is_container
                     || inside == 0
                     || inside == self.planned.ends.len()
                 {
                     return None;
                 }
+                let rect = placed.rect;
                 let across_top_or_bottom = point.y == rect.y || point.y == rect.bottom();
                 if across_top_or_bottom != dir.is_vertical() {
                     return None;
@@ -487,19 +466,6 @@ fn is_horizontal(side: Side) -> bool {
     matches!(side, Side::Left | Side::Right)
 }
 
-trait ClampTo {
-    fn clamp_to(self, rect: Rect) -> Point;
-}
-
-impl ClampTo for Point {
-    fn clamp_to(self, rect: Rect) -> Point {
-        Point {
-            x: self.x.clamp(rect.x, rect.right()),
-            y: self.y.clamp(rect.y, rect.bottom()),
-        }
-    }
-}
-
 fn direction_between(from: Point, to: Point) -> Dir {
     if to.y < from.y {
         Dir::Up
@@ -549,19 +515,17 @@ impl Search {
         }
     }
 
-    /// The cells of the cheapest path from `from` to `to`, outside the ports.
+    /// The cells of the cheapest path from a free port of the start to `to`,
+    /// outside the ports.
     fn run(
         &mut self,
         router: &NetRouter<'_>,
         grid: &Grid,
-        from: Terminal,
+        (start_node, start_side, start_arrow): (NodeId, Side, bool),
         to: Terminal,
     ) -> Option<Vec<Point>> {
         self.generation += 1;
         self.heap.clear();
-        let Terminal::Port(start_node, start_side, start_arrow) = from else {
-            unreachable!("searches start at a port")
-        };
         let (starts, outward) = router.port_cells(grid, start_node, start_side, start_arrow);
         let goal = Goal::new(router, grid, to);
         for (start, penalty) in starts {
@@ -744,20 +708,13 @@ impl Goal {
         if cell.net != router.net {
             return None;
         }
-        let on_border = cell.owner != NONE && grid_rect_border(router, cell.owner, point);
         let joinable = !cell.crossed
             && router.may_turn(grid, point)
-            && !on_border
+            && !cell.border
             && cell.dirs.count_ones() == 2
             && cell.dirs & dir.opposite().bit() == 0;
         Some(joinable)
     }
-}
-
-fn grid_rect_border(router: &NetRouter<'_>, owner: u32, point: Point) -> bool {
-    router.placement.boxes[owner as usize]
-        .rect
-        .is_on_border(point)
 }
 
 /// A cost for using a port away from the middle of its box's side, so
@@ -811,8 +768,7 @@ fn place_label(
                     // A label alone under a container's header would read as
                     // part of its title.
                     (cell.header && y < point.y && !row_has_child_box(grid, placement, point))
-                        || (cell.owner != NONE
-                            && is_border(placement, cell.owner, Point { x: point.x, y }))
+                        || cell.border
                 }
             })
     };
@@ -835,8 +791,7 @@ fn place_label(
         for path in &net.paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
-                let on_border = cell.owner != NONE && is_border(placement, cell.owner, point);
-                if cell.dirs != VERTICAL || cell.crossed || on_border {
+                if cell.dirs != VERTICAL || cell.crossed || cell.border {
                     continue;
                 }
                 // To the right of the line, else to its left.
@@ -953,10 +908,6 @@ fn beside_another(grid: &Grid, at: Point, width: usize, own: u32) -> bool {
     all_horizontal && cells.iter().any(|cell| other(cell))
 }
 
-fn is_border(placement: &Placement, owner: u32, point: Point) -> bool {
-    placement.boxes[owner as usize].rect.is_on_border(point)
-}
-
 /// Whether `length` cells from `start` rightwards are free for text: on the
 /// grid, no line or text, and inside no box but a container's open interior.
 fn free_run(grid: &Grid, placement: &Placement, start: Point, length: usize) -> bool {
@@ -976,33 +927,6 @@ fn free_run(grid: &Grid, placement: &Placement, start: Point, length: usize) -> 
             return true;
         }
         let placed = &placement.boxes[cell.owner as usize];
-        placed.is_container && !placed.rect.is_on_border(point)
+        placed.is_container && !cell.border
     })
-}
-
-fn debug_grid(grid: &Grid, placement: &Placement) {
-    for y in 0..grid.height {
-        let row: String = (0..grid.width)
-            .map(|x| {
-                let cell = grid.cell(Point { x, y });
-                if cell.net != NONE {
-                    char::from(b'0' + (cell.net % 10) as u8)
-                } else if cell.text {
-                    't'
-                } else if cell.owner != NONE {
-                    if placement.boxes[cell.owner as usize]
-                        .rect
-                        .is_on_border(Point { x, y })
-                    {
-                        '#'
-                    } else {
-                        '.'
-                    }
-                } else {
-                    ' '
-                }
-            })
-            .collect();
-        eprintln!("{}", row.trim_end());
-    }
 }

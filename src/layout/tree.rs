@@ -58,21 +58,6 @@ impl Tree {
         }
     }
 
-    /// Whether `ancestor` is `node` or contains it.
-    pub fn is_ancestor_or_self(&self, ancestor: NodeId, node: NodeId) -> bool {
-        let mut current = Some(node);
-        while let Some(here) = current {
-            if here == ancestor {
-                return true;
-            }
-            if self.depth[here.index()] <= self.depth[ancestor.index()] {
-                return false;
-            }
-            current = self.parent(here);
-        }
-        false
-    }
-
     /// The container in which an edge between `a` and `b` is laid out (their
     /// lowest common container, `None` for the top level), with the children
     /// of that container that hold `a` and `b`.
