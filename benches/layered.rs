@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench layered` prints a Markdown table of median times.
 //! `cargo bench --bench layered -- --write DIR` also writes the generated
-//! sources to DIR, for measuring peak memory with `/usr/bin/time -v`.
+//! sources to DIR, for measuring peak memory with `/usr/bin/time -v`;
+//! `--sizes 100,300` picks the sizes.
 //!
 //! Each diagram has N components in about sqrt(N)/2 layers, about 1.5 edges
 //! per component between neighbouring layers, 5% of edges skipping a layer,
@@ -81,17 +82,27 @@ fn main() {
         .map(|at| arguments[at + 1].clone());
     // `cargo test` runs benches in test mode with `--bench` absent: keep it quick.
     let quick = !arguments.iter().any(|argument| argument == "--bench");
-    let sizes: &[usize] = if quick { &[100] } else { &[100, 1000, 5000] };
+    let sizes: Vec<usize> = match arguments.iter().position(|argument| argument == "--sizes") {
+        Some(at) => arguments[at + 1]
+            .split(',')
+            .map(|size| size.parse().expect("--sizes takes numbers like 100,1000"))
+            .collect(),
+        None if quick => vec![100],
+        None => vec![100, 1000, 5000],
+    };
 
-    println!("| N | edges | parse + check | layout | render | total | output |");
-    println!("|---|---|---|---|---|---|---|");
-    for &count in sizes {
-        let source = generate(count, count as u64);
-        if let Some(directory) = &write_to {
-            std::fs::create_dir_all(directory).expect("output directory");
-            std::fs::write(format!("{directory}/layered-{count}.strata"), &source)
+    if let Some(directory) = &write_to {
+        std::fs::create_dir_all(directory).expect("output directory");
+        for &count in &sizes {
+            let source = generate(count, count as u64);
+            std::fs::write(format!("{directory}/layered-{count}.strata"), source)
                 .expect("write source");
         }
+    }
+    println!("| N | edges | parse + check | layout | render | total | output |");
+    println!("|---|---|---|---|---|---|---|");
+    for &count in &sizes {
+        let source = generate(count, count as u64);
         let runs = if count >= 5000 { 3 } else { 7 };
         let (mut parse, mut place, mut draw, mut total) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());

@@ -232,6 +232,10 @@ fn random_diagrams_read_back_as_their_model() {
             for charset in [Charset::Unicode, Charset::Ascii] {
                 let drawing = text(&placed, charset);
                 if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
+                    // STRATA_RANDOM_FAILURE=path keeps the failing source for `strata render`.
+                    if let Ok(path) = std::env::var("STRATA_RANDOM_FAILURE") {
+                        let _ = std::fs::write(path, &source);
+                    }
                     let problems: Vec<String> =
                         problems.iter().take(10).map(ToString::to_string).collect();
                     return Err(TestCaseError::fail(format!(

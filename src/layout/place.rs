@@ -166,7 +166,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         if let Some(node) = container
             && !model.is_container(node)
         {
-            sizes[node.index()] = leaf_size(model, node, &ports[node.index()]);
+            sizes[node.index()] = leaf_size(model, node, &ports[node.index()], slack);
             continue;
         }
         let known = Known {
@@ -854,12 +854,17 @@ fn header_lines(model: &Model, node: NodeId) -> Vec<String> {
         .collect()
 }
 
-/// A component's size: its text with padding, and room for a port per net.
-fn leaf_size(model: &Model, node: NodeId, ports: &[usize; 4]) -> (usize, usize) {
+/// A component's size: its text with padding, and room for a port per net
+/// (more with `slack` where several ports could wall each other in).
+fn leaf_size(model: &Model, node: NodeId, ports: &[usize; 4], slack: usize) -> (usize, usize) {
     let lines = header_lines(model, node);
     let text_width = lines.iter().map(|line| line.width()).max().unwrap_or(0);
-    let width = (text_width + 2 * TEXT_PADDING + 2).max(2 * ports[0].max(ports[1]) + 1);
-    let height = (lines.len() + 2).max(2 * ports[2].max(ports[3]) + 1);
+    let port_room = |count: usize| match count {
+        0 | 1 => 2 * count + 1,
+        _ => (2 + slack) * count + 1,
+    };
+    let width = (text_width + 2 * TEXT_PADDING + 2).max(port_room(ports[0].max(ports[1])));
+    let height = (lines.len() + 2).max(port_room(ports[2].max(ports[3])));
     (width, height)
 }
 

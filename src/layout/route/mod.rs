@@ -16,6 +16,8 @@ use std::collections::BinaryHeap;
 
 use unicode_width::UnicodeWidthStr;
 
+mod pattern;
+
 use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
@@ -242,7 +244,18 @@ impl<'a> NetRouter<'a> {
                     &paths.iter().flatten().copied().collect::<Vec<_>>(),
                 )),
             };
-            let Some(cells) = search.run(self, grid, from, goal) else {
+            let (starts, outward) = self.port_cells(grid, from.0, from.1, from.2);
+            let goal = Goal::new(self, grid, goal);
+            // Where the ends are near each other the search is cheap and
+            // finds the best route; across a large diagram a simple shape is
+            // tried first, as the search would explore a large area.
+            let found = if span(&starts, &goal) <= SEARCH_FIRST_AREA {
+                search.run(self, grid, &starts, outward, &goal)
+            } else {
+                pattern::find(self, grid, &starts, outward, &goal)
+                    .or_else(|| search.run(self, grid, &starts, outward, &goal))
+            };
+            let Some(cells) = found else {
                 if index >= 2 {
                     leftovers.push(index);
                     continue;
@@ -336,6 +349,39 @@ impl<'a> NetRouter<'a> {
                 let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
                 !other_net || straight
             })
+    }
+
+    /// Whether `cells` is a path the search could take from a start cell left
+    /// travelling `outward` to `goal`: every step allowed, turns only where
+    /// the net may turn, straight on through crossings, no cell twice, and
+    /// ending where the goal is reached.
+    fn is_legal(&self, grid: &Grid, cells: &[Point], outward: Dir, goal: &Goal) -> bool {
+        let Some((&first, rest)) = cells.split_first() else {
+            return false;
+        };
+        if self.step_cost(grid, first, outward).is_none() {
+            return false;
+        }
+        let mut dir = outward;
+        let mut previous = first;
+        for (index, &point) in rest.iter().enumerate() {
+            let next_dir = direction_between(previous, point);
+            let crossing_here = grid.cell(previous).net != NONE;
+            let turns = next_dir != dir;
+            if next_dir == dir.opposite()
+                || (turns && (crossing_here || !self.may_turn(grid, previous)))
+            {
+                return false;
+            }
+            match goal.joins(self, grid, point, next_dir) {
+                Some(joined) => return joined && index + 1 == rest.len(),
+                None if self.step_cost(grid, point, next_dir).is_none() => return false,
+                None => {}
+            }
+            dir = next_dir;
+            previous = point;
+        }
+        !crosses_itself(cells) && goal.is_reached(self, grid, previous, dir)
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
@@ -478,6 +524,12 @@ fn direction_between(from: Point, to: Point) -> Dir {
     }
 }
 
+fn crosses_itself(cells: &[Point]) -> bool {
+    let mut sorted = cells.to_vec();
+    sorted.sort_unstable();
+    sorted.windows(2).any(|pair| pair[0] == pair[1])
+}
+
 /// A path's corner points: its first and last cell and every turn.
 fn corners(path: &[Point]) -> Vec<Point> {
     let mut points: Vec<Point> = Vec::new();
@@ -493,6 +545,24 @@ fn corners(path: &[Point]) -> Vec<Point> {
     points
 }
 
+/// The area of the smallest rectangle holding the start cells and the goal.
+fn span(starts: &[(Point, u32)], goal: &Goal) -> usize {
+    let mut cells: Vec<Point> = starts.iter().map(|&(point, _)| point).collect();
+    cells.push(Point {
+        x: goal.bounds.x,
+        y: goal.bounds.y,
+    });
+    cells.push(Point {
+        x: goal.bounds.right(),
+        y: goal.bounds.bottom(),
+    });
+    let rect = bounding(&cells);
+    rect.width * rect.height
+}
+
+/// Nets whose ends span at most this many cells are routed by search alone.
+const SEARCH_FIRST_AREA: usize = 4096;
+
 /// Reusable A* state arrays, reset by a generation stamp instead of clearing.
 struct Search {
     cost: Vec<u32>,
@@ -500,9 +570,15 @@ struct Search {
     stamp: Vec<u32>,
     generation: u32,
     heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+    /// Whether to keep paths from crossing themselves during the search.
+    never_crossing_itself: bool,
 }
 
 const ROOT: u32 = u32::MAX;
+
+/// Cells around the ends the search first looks within; each failure
+/// widens the window fourfold, up to the whole grid.
+const FIRST_MARGIN: usize = 8;
 
 impl Search {
     fn new(cells: usize) -> Search {
@@ -512,23 +588,80 @@ impl Search {
             stamp: vec![0; cells * 4],
             generation: 0,
             heap: BinaryHeap::new(),
+            never_crossing_itself: false,
         }
     }
 
-    /// The cells of the cheapest path from a free port of the start to `to`,
-    /// outside the ports.
+    /// The cells of the cheapest path from one of `starts` (cells just
+    /// outside free ports, left travelling `outward`) to `goal`. The search
+    /// looks near the ends first and widens its window only when that
+    /// fails, so a route's cost follows its length, not the diagram's area.
     fn run(
         &mut self,
         router: &NetRouter<'_>,
         grid: &Grid,
-        (start_node, start_side, start_arrow): (NodeId, Side, bool),
-        to: Terminal,
+        starts: &[(Point, u32)],
+        outward: Dir,
+        goal: &Goal,
+    ) -> Option<Vec<Point>> {
+        let cells: Vec<Point> = starts.iter().map(|&(point, _)| point).collect();
+        let ends = bounding(&cells);
+        let low = |a: usize, b: usize| a.min(b);
+        let high = |a: usize, b: usize| a.max(b);
+        let (x0, y0) = (low(ends.x, goal.bounds.x), low(ends.y, goal.bounds.y));
+        let (x1, y1) = (
+            high(ends.right(), goal.bounds.right()),
+            high(ends.bottom(), goal.bounds.bottom()),
+        );
+        let mut margin = FIRST_MARGIN;
+        loop {
+            let window = Rect {
+                x: x0.saturating_sub(margin),
+                y: y0.saturating_sub(margin),
+                width: 0,
+                height: 0,
+            };
+            let window = Rect {
+                width: (x1 + margin + 1).min(grid.width) - window.x,
+                height: (y1 + margin + 1).min(grid.height) - window.y,
+                ..window
+            };
+            // Walking back along the path at every step to keep it from
+            // crossing itself is slow, and the cheapest path rarely does:
+            // the check runs only when the quick search's path needs it.
+            self.never_crossing_itself = false;
+            let mut found = self.run_in(router, grid, starts, outward, goal, window);
+            if found.as_ref().is_some_and(|path| crosses_itself(path)) {
+                self.never_crossing_itself = true;
+                found = self.run_in(router, grid, starts, outward, goal, window);
+            }
+            if found.is_some() {
+                return found;
+            }
+            let whole = window.width == grid.width && window.height == grid.height;
+            if whole {
+                return None;
+            }
+            margin *= 4;
+        }
+    }
+
+    /// The cheapest path within `window`.
+    fn run_in(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        starts: &[(Point, u32)],
+        outward: Dir,
+        goal: &Goal,
+        window: Rect,
     ) -> Option<Vec<Point>> {
         self.generation += 1;
         self.heap.clear();
-        let (starts, outward) = router.port_cells(grid, start_node, start_side, start_arrow);
-        let goal = Goal::new(router, grid, to);
-        for (start, penalty) in starts {
+        for &(start, penalty) in starts {
+            if !window.contains(start) {
+                continue;
+            }
             if let Some((cost, _)) = router.step_cost(grid, start, outward) {
                 let state = grid.index(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, goal.estimate(start));
@@ -550,7 +683,10 @@ impl Search {
                 if next_dir == dir.opposite() || (crossing_here && next_dir != dir) {
                     continue;
                 }
-                let Some(next) = grid.step(point, next_dir) else {
+                let Some(next) = grid
+                    .step(point, next_dir)
+                    .filter(|&next| window.contains(next))
+                else {
                     continue;
                 };
                 let bend = if next_dir == dir { 0 } else { BEND };
@@ -567,7 +703,7 @@ impl Search {
                 let Some((step, _)) = router.step_cost(grid, next, next_dir) else {
                     continue;
                 };
-                if self.on_path(state, grid.index(next)) {
+                if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
                     continue; // A path never crosses itself.
                 }
                 let next_state = grid.index(next) * 4 + next_dir.index();

@@ -1,0 +1,278 @@
+//! Pattern routes: straight, L-, Z- and U-shaped paths tried before the
+//! search. In the channels between ranks most nets need nothing more, and
+//! checking a shape costs its length where a search costs the area it
+//! explores. A shape is taken only if [`NetRouter::is_legal`] accepts it,
+//! by the rules the search follows, so a pattern route is always one the
+//! search could have found (if not always the cheapest).
+
+use super::{Goal, NetRouter, Terminal};
+use crate::layout::Point;
+use crate::layout::grid::{Dir, Grid, NONE};
+
+/// How many of the cheapest ports at each end the shapes are tried from.
+const PORTS_TRIED: usize = 3;
+
+/// The cells of a legal route of a simple shape from one of `starts`
+/// (cells just outside free ports, left travelling `outward`) to `goal`.
+pub(super) fn find(
+    router: &NetRouter<'_>,
+    grid: &Grid,
+    starts: &[(Point, u32)],
+    outward: Dir,
+    goal: &Goal,
+) -> Option<Vec<Point>> {
+    let starts = cheapest(starts);
+    match goal.terminal {
+        Terminal::Port(..) => to_port(router, grid, &starts, outward, goal),
+        Terminal::Net(_) => to_net(router, grid, &starts, outward, goal),
+    }
+}
+
+/// Up to `PORTS_TRIED` port cells, cheapest first (ties in border order).
+fn cheapest(ports: &[(Point, u32)]) -> Vec<Point> {
+    let mut sorted = ports.to_vec();
+    sorted.sort_by_key(|&(_, cost)| cost);
+    sorted
+        .into_iter()
+        .take(PORTS_TRIED)
+        .map(|(point, _)| point)
+        .collect()
+}
+
+/// Port to port: a straight line where ports line up, else one bend (L),
+/// or two (Z between ranks, U around to a side facing the same way).
+fn to_port(
+    router: &NetRouter<'_>,
+    grid: &Grid,
+    starts: &[Point],
+    outward: Dir,
+    goal: &Goal,
+) -> Option<Vec<Point>> {
+    let inward = goal.inward;
+    let ends = cheapest(&goal.ports);
+    let legal = |corners: &[Point]| {
+        let cells = crate::layout::path_cells(corners);
+        router
+            .is_legal(grid, &cells, outward, goal)
+            .then_some(cells)
+    };
+    for &start in starts {
+        for &end in &ends {
+            if let Some(cells) = shapes(grid, start, outward, end, inward)
+                .into_iter()
+                .find_map(|corners| legal(&corners))
+            {
+                return Some(cells);
+            }
+        }
+    }
+    None
+}
+
+/// Candidate corner lists from `start` (left travelling `outward`) to `end`
+/// (reached travelling `inward`), simplest first.
+fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> Vec<Vec<Point>> {
+    let vertical = outward.is_vertical();
+    // Coordinates along the axis of `outward`, and across it.
+    let along = |point: Point| if vertical { point.y } else { point.x };
+    let across = |point: Point| if vertical { point.x } else { point.y };
+    let at = |along: usize, across: usize| {
+        if vertical {
+            Point {
+                x: across,
+                y: along,
+            }
+        } else {
+            Point {
+                x: along,
+                y: across,
+            }
+        }
+    };
+    let forward = matches!(outward, Dir::Down | Dir::Right);
+    let ahead = |from: usize, to: usize| if forward { to >= from } else { to <= from };
+    let mut found = Vec::new();
+    if inward == outward {
+        if !ahead(along(start), along(end)) {
+            return found;
+        }
+        if across(start) == across(end) {
+            found.push(vec![start, end]);
+            return found;
+        }
+        // Z: the middle segment on any line between the two, the open
+        // space between boxes first.
+        let (low, high) = ordered(along(start), along(end));
+        let mut pivots: Vec<usize> = (low..=high).collect();
+        if !forward {
+            pivots.reverse();
+        }
+        pivots.sort_by_key(|&pivot| {
+            in_a_box(grid, at(pivot, across(start))) || in_a_box(grid, at(pivot, across(end)))
+        });
+        for pivot in pivots {
+            found.push(corners(&[
+                start,
+                at(pivot, across(start)),
+                at(pivot, across(end)),
+                end,
+            ]));
+        }
+    } else if inward == outward.opposite() {
+        // U: out beyond both ends, across, and back.
+        if across(start) == across(end) {
+            return found;
+        }
+        let limit = if vertical { grid.height } else { grid.width };
+        let beyond = if forward {
+            along(start).max(along(end))
+        } else {
+            along(start).min(along(end))
+        };
+        let reach = if forward { limit - 1 - beyond } else { beyond };
+        for distance in 0..=reach.min(U_REACH) {
+            let pivot = if forward {
+                beyond + distance
+            } else {
+                beyond - distance
+            };
+            found.push(corners(&[
+                start,
+                at(pivot, across(start)),
+                at(pivot, across(end)),
+                end,
+            ]));
+        }
+    } else {
+        // L: one bend where the two lines meet.
+        let bend = at(along(end), across(start));
+        let then = if inward.is_vertical() { bend.y } else { bend.x };
+        let towards = if inward.is_vertical() { end.y } else { end.x };
+        let inward_forward = matches!(inward, Dir::Down | Dir::Right);
+        let reaches = if inward_forward {
+            towards >= then
+        } else {
+            towards <= then
+        };
+        if ahead(along(start), along(end)) && reaches {
+            found.push(corners(&[start, bend, end]));
+        }
+    }
+    found
+}
+
+/// How far beyond both ends a U-shaped route is tried.
+const U_REACH: usize = 8;
+
+/// Port to the net's own lines (a bus branch): straight on until a line of
+/// the net, or one bend onto it.
+fn to_net(
+    router: &NetRouter<'_>,
+    grid: &Grid,
+    starts: &[Point],
+    outward: Dir,
+    goal: &Goal,
+) -> Option<Vec<Point>> {
+    let bounds = goal.bounds;
+    let within = |point: Point| {
+        point.x + 1 >= bounds.x
+            && point.x <= bounds.right() + 1
+            && point.y + 1 >= bounds.y
+            && point.y <= bounds.bottom() + 1
+    };
+    let (left, right) = if outward.is_vertical() {
+        (Dir::Left, Dir::Right)
+    } else {
+        (Dir::Up, Dir::Down)
+    };
+    for &start in starts {
+        // Walk out of the port: each cell of the walk is a place to turn.
+        let mut trunk = vec![start];
+        let mut point = start;
+        loop {
+            if within(point) {
+                for side in [left, right] {
+                    if let Some(cells) = walk_to_net(router, grid, &trunk, side, goal)
+                        && router.is_legal(grid, &cells, outward, goal)
+                    {
+                        return Some(cells);
+                    }
+                }
+            }
+            let Some(next) = grid.step(point, outward) else {
+                break;
+            };
+            if let Some(joined) = goal.joins(router, grid, next, outward) {
+                trunk.push(next);
+                if joined && router.is_legal(grid, &trunk, outward, goal) {
+                    return Some(trunk);
+                }
+                break;
+            }
+            if router.step_cost(grid, next, outward).is_none() || !toward(point, outward, goal) {
+                break;
+            }
+            trunk.push(next);
+            point = next;
+        }
+    }
+    None
+}
+
+/// From the end of `trunk`, straight on in `dir` until the net's lines:
+/// the whole path if they are met where a junction can be made.
+fn walk_to_net(
+    router: &NetRouter<'_>,
+    grid: &Grid,
+    trunk: &[Point],
+    dir: Dir,
+    goal: &Goal,
+) -> Option<Vec<Point>> {
+    let mut point = *trunk.last().expect("a trunk has a cell");
+    let mut cells = trunk.to_vec();
+    loop {
+        if !toward(point, dir, goal) {
+            return None;
+        }
+        let next = grid.step(point, dir)?;
+        cells.push(next);
+        match goal.joins(router, grid, next, dir) {
+            Some(true) => return Some(cells),
+            Some(false) => return None,
+            None => {}
+        }
+        router.step_cost(grid, next, dir)?;
+        point = next;
+    }
+}
+
+/// Whether a step from `point` in `dir` can still bring a route nearer the
+/// goal's bounds along that axis.
+fn toward(point: Point, dir: Dir, goal: &Goal) -> bool {
+    let bounds = goal.bounds;
+    match dir {
+        Dir::Up => point.y > bounds.y,
+        Dir::Down => point.y < bounds.bottom(),
+        Dir::Left => point.x > bounds.x,
+        Dir::Right => point.x < bounds.right(),
+    }
+}
+
+fn in_a_box(grid: &Grid, point: Point) -> bool {
+    grid.cell(point).owner != NONE
+}
+
+fn ordered(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
+}
+
+/// `points` without repeats of the same point in a row.
+fn corners(points: &[Point]) -> Vec<Point> {
+    let mut kept: Vec<Point> = Vec::with_capacity(points.len());
+    for &point in points {
+        if kept.last() != Some(&point) {
+            kept.push(point);
+        }
+    }
+    kept
+}
