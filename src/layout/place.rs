@@ -41,6 +41,9 @@ pub struct Placement {
     /// The model's id of each flow edge, by index in `model.edges()`.
     pub flow_ids: Vec<crate::model::EdgeId>,
     pub direction: Direction,
+    /// Edges that skip a rank: each may have to go around the ranks between
+    /// (a full-width layer leaves no way but around), in a track of its own.
+    pub detours: usize,
 }
 
 /// A net before routing: its edges, and the sides its ends use.
@@ -120,9 +123,15 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     // which routes cross its border when the levels above decide their sides.
     let breadth_first = breadth_first(tree);
     let mut sides: Vec<(Side, Side)> = vec![(Side::Bottom, Side::Top); flows.len()];
+    let mut detours = 0;
     for &container in &breadth_first {
         let level = &mut levels[level_index(container)];
         rank_and_order(level, options, direction);
+        detours += level
+            .edges
+            .iter()
+            .filter(|&&(a, b, _)| level.ranks[a].abs_diff(level.ranks[b]) > 1)
+            .count();
         let decided: Vec<(usize, (Side, Side))> = level
             .edges
             .iter()
@@ -273,6 +282,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         nets,
         flow_ids: flows.iter().map(|flow| flow.id).collect(),
         direction,
+        detours,
     }
 }
 
@@ -716,7 +726,17 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
         rank_start[rank] = along;
         along += rank_extent[rank];
         if rank + 1 < rank_count {
-            let tracks = density(&mut intervals[rank]);
+            // An edge that skips ranks may have to go around the ranks in
+            // between, along the whole channel: a track of its own.
+            let around = level
+                .edges
+                .iter()
+                .filter(|&&(a, b, _)| {
+                    let (low, high) = ordered(level.ranks[a], level.ranks[b]);
+                    high - low > 1 && low <= rank && rank < high
+                })
+                .count();
+            let tracks = density(&mut intervals[rank]) + around;
             let label_room = match (labelled[rank], down) {
                 (false, _) => 0,
                 (true, true) => 1,
@@ -761,6 +781,10 @@ fn widest_label(level: &Level, nets: &[PlannedNet], net_of_flow: &[usize], rank:
         .map(|label| label.width())
         .max()
         .unwrap_or(0)
+}
+
+fn ordered(a: usize, b: usize) -> (usize, usize) {
+    (a.min(b), a.max(b))
 }
 
 /// The most intervals of distinct nets over any one column.

@@ -42,9 +42,11 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
         .map(|label| label.width())
         .max()
         .unwrap_or(0);
-    // Room on the right and below for routes around everything and labels.
-    let width = placement.width + widest_label + 8;
-    let height = placement.height + 4;
+    // Room on the right and below for routes around everything and labels,
+    // with a track for each edge that may have to go around.
+    let around = 2 * placement.detours;
+    let width = placement.width + widest_label + 8 + around;
+    let height = placement.height + 4 + around;
     let mut grid = Grid::new(width, height, &placement.boxes);
     // The title and the empty row under it stay clear.
     if placement.title.is_some() {
@@ -881,6 +883,9 @@ fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
     low.saturating_sub(value) + value.saturating_sub(high)
 }
 
+/// Rows kept clear of borders above and below a label where there is room.
+const LABEL_CLEARANCE: usize = 4;
+
 /// Finds a free place for a net's label beside one of its segments, where
 /// it reads as that net's label only, and marks it taken.
 fn place_label(
@@ -923,7 +928,12 @@ fn place_label(
             && !(at.x - 1..=at.x + width).any(|x| next_to_border(grid, Point { x, y: at.y }, reach))
             && !beside_another(grid, at, width, own)
     };
+    // Beside a vertical segment, where the label keeps the most rows clear
+    // of borders above and below: a label right under a box would wall in
+    // the box's other ports, while the middle of a channel leaves room to
+    // go around it.
     let beside_vertical = |grid: &Grid| -> Option<Point> {
+        let mut best: Option<(usize, Point)> = None;
         for path in &net.paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
@@ -931,25 +941,32 @@ fn place_label(
                     continue;
                 }
                 // To the right of the line, else to its left.
-                let right = Point {
+                let right = Some(Point {
                     x: point.x + 2,
                     y: point.y,
-                };
-                if fits(grid, right, 2) {
-                    return Some(right);
-                }
-                if point.x >= width + 2 {
-                    let left = Point {
-                        x: point.x - width - 1,
-                        y: point.y,
-                    };
-                    if fits(grid, left, 2) {
-                        return Some(left);
+                });
+                let left = (point.x >= width + 2).then(|| Point {
+                    x: point.x - width - 1,
+                    y: point.y,
+                });
+                for at in [right, left].into_iter().flatten() {
+                    if !fits(grid, at, 2) {
+                        continue;
+                    }
+                    let clearance = (3..=LABEL_CLEARANCE)
+                        .take_while(|&reach| fits(grid, at, reach))
+                        .last()
+                        .unwrap_or(2);
+                    if clearance == LABEL_CLEARANCE {
+                        return Some(at);
+                    }
+                    if best.is_none_or(|(most, _)| clearance > most) {
+                        best = Some((clearance, at));
                     }
                 }
             }
         }
-        None
+        best.map(|(_, at)| at)
     };
     let above_horizontal = |grid: &Grid| -> Option<Point> {
         for path in &net.paths {
