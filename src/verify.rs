@@ -1243,32 +1243,62 @@ impl<'a> Canvas<'a> {
     /// A `+` points into a crossing beside it when the line beyond the
     /// crossing needs it to: when that line is a fixed glyph pointing back
     /// (`+|--`: otherwise the `--` would end under the crossing), or another
-    /// `+` that, like this one, would otherwise be a line end. Two corners
-    /// either side of a vertical line (`-+|+-`) stay two corners.
+    /// `+` when that is how a line end goes on: both would otherwise be
+    /// line ends (a line turning on both sides of the crossing), or one
+    /// would and has no other `+` beyond a crossing to go on to (`-+|+`
+    /// over a line going down: the `+` on the left is a branch). Two
+    /// corners either side of a vertical line (`-+|+-`) stay two corners,
+    /// and a line end between two crossings joins another line end rather
+    /// than a corner.
     fn plus_strokes_under_crossings(&self, strokes: &[u8]) -> Vec<(usize, Dir)> {
-        let is_open_end = |index: usize| self.is_plus(index) && strokes[index].count_ones() < 2;
-        let mut found = Vec::new();
-        for index in (0..self.grid.len()).filter(|&index| self.is_plus(index)) {
+        // The cell beyond the crossings next to a `+`, if the two could
+        // point at each other under them.
+        let beyond = |index: usize, dir: Dir| -> Option<usize> {
             let pos = self.grid.pos(index);
-            for dir in [Dir::Left, Dir::Right] {
-                if self.potential(pos) & dir.bit() == 0 {
-                    continue;
-                }
-                let Some((far, _)) = self.beyond_crossings(pos, dir) else {
+            if self.potential(pos) & dir.bit() == 0 {
+                return None;
+            }
+            let (far, _) = self.beyond_crossings(pos, dir)?;
+            (self.potential(far) & dir.opposite().bit() != 0).then(|| self.grid.index(far))
+        };
+        let sideways = [Dir::Left, Dir::Right];
+        let pluses: Vec<usize> = (0..self.grid.len())
+            .filter(|&index| self.is_plus(index))
+            .collect();
+        let mut found: Vec<(usize, Dir)> = pluses
+            .iter()
+            .flat_map(|&index| sideways.map(|dir| (index, dir)))
+            .filter(|&(index, dir)| beyond(index, dir).is_some_and(|far| !self.is_plus(far)))
+            .collect();
+        // How many more lines a `+` needs not to be a line end, after the
+        // fixed glyphs it joins under crossings.
+        let missing = |index: usize| {
+            let through = found.iter().filter(|&&(at, _)| at == index).count();
+            2usize.saturating_sub(strokes[index].count_ones() as usize + through)
+        };
+        let plus_beyond =
+            |index: usize, dir: Dir| beyond(index, dir).filter(|&far| self.is_plus(far));
+        let forced = |index: usize| {
+            let missing = missing(index);
+            let choices = sideways
+                .iter()
+                .filter(|&&dir| plus_beyond(index, dir).is_some())
+                .count();
+            missing > 0 && choices <= missing
+        };
+        let mut between_pluses = Vec::new();
+        for &index in &pluses {
+            for dir in sideways {
+                let Some(far) = plus_beyond(index, dir) else {
                     continue;
                 };
-                let far_index = self.grid.index(far);
-                let points_back = self.potential(far) & dir.opposite().bit() != 0;
-                let needs_this = if self.is_plus(far_index) {
-                    is_open_end(index) && is_open_end(far_index)
-                } else {
-                    true
-                };
-                if points_back && needs_this {
-                    found.push((index, dir));
+                let both_end = missing(index) > 0 && missing(far) > 0;
+                if both_end || forced(index) || forced(far) {
+                    between_pluses.push((index, dir));
                 }
             }
         }
+        found.extend(between_pluses);
         found
     }
 

@@ -454,6 +454,53 @@ fn ascii_corners_of_two_lines_must_not_touch() {
 }
 
 #[test]
+fn an_ascii_branch_under_a_crossing_joins_a_corner() {
+    // `b`'s branch comes down to the `+` right of `d`'s line and passes
+    // under it to join the bus: that `+` has one line of its own, so it
+    // must go on under the crossing, and the `+` beyond is a junction
+    // although it also has two lines of its own.
+    let source = "a \"A\"\nb \"B\"\nc \"C\"\nd \"D\"\ne \"E\"\na -> c\nb -> c\nd -> e";
+    let text = diagram(
+        r"
++-----+  +-----+     +-----+
+|  A  |  |  D  |     |  B  |
++--+--+  +--+--+     +--+--+
+   |        |           |
+   |        |+----------+
+   |        ||
+   +-------+|+
+           ||       +-----+
+           |+------>|  E  |
+           |        +-----+
+        +--v--+
+        |  C  |
+        +-----+
+",
+    );
+    assert_reads_in(Charset::Ascii, source, &text);
+    // Two `+` with two lines of their own each stay two corners.
+    let source = "a \"A\"\nb \"B\"\nc \"C\"\nd \"D\"\ne \"E\"\na -> c\nb -> e\nd -> e";
+    let text = diagram(
+        r"
++-----+  +-----+     +-----+
+|  A  |  |  D  |     |  B  |
++--+--+  +--+--+     +--+--+
+   |        |           |
+   |        |+----------+
+   |        ||      +-----+
+   +-------+|+----->|  E  |
+           ||       |     |
+           |+------>|     |
+           |        +-----+
+        +--v--+
+        |  C  |
+        +-----+
+",
+    );
+    assert_reads_in(Charset::Ascii, source, &text);
+}
+
+#[test]
 fn styles_read_from_the_glyphs() {
     let dashed = two_boxes().replace("   │ HTTPS", "   ┆ HTTPS");
     assert_reads(

@@ -339,17 +339,23 @@ impl<'a> NetRouter<'a> {
     /// net's turn, branch or port, nor next to a box corner, so that in ASCII
     /// (where all of these are `+`) neighbouring `+` always belong together.
     fn may_turn(&self, grid: &Grid, point: Point) -> bool {
-        Dir::ALL
+        let beside_corner = Dir::ALL
             .iter()
             .filter_map(|&dir| grid.step(point, dir))
-            .all(|neighbour| {
+            .any(|neighbour| grid.cell(neighbour).corner);
+        !beside_corner && !self.beside_another_turn(grid, point, &Dir::ALL)
+    }
+
+    /// Whether a cell next to `point` in one of `dirs` is another net's
+    /// turn, branch or port.
+    fn beside_another_turn(&self, grid: &Grid, point: Point, dirs: &[Dir]) -> bool {
+        dirs.iter()
+            .filter_map(|&dir| grid.step(point, dir))
+            .any(|neighbour| {
                 let cell = grid.cell(neighbour);
-                if cell.corner {
-                    return false;
-                }
                 let other_net = cell.net != NONE && cell.net != self.net;
                 let straight = cell.dirs == VERTICAL || cell.dirs == HORIZONTAL;
-                !other_net || straight
+                other_net && !straight
             })
     }
 
@@ -483,7 +489,14 @@ impl<'a> NetRouter<'a> {
         let cells = border
             .iter()
             .enumerate()
-            .filter(|&(_, &point)| free(point))
+            // A port is a `+` (or an arrowhead) in ASCII too, so it keeps
+            // clear of other nets' turns across the border as turns keep
+            // clear of ports: a turn just inside a container would join it.
+            // (Ports side by side on a border never join.)
+            .filter(|&(_, &point)| {
+                let across = [outward, outward.opposite()];
+                free(point) && !self.beside_another_turn(grid, point, &across)
+            })
             .filter_map(|(index, &point)| {
                 let crowded = (index > 0 && !free(border[index - 1]))
                     || border.get(index + 1).is_some_and(|&next| !free(next));
