@@ -111,7 +111,7 @@ fn main() {
             let start = Instant::now();
             let model = strata::compile(&source).expect("generated sources are valid");
             let parsed = Instant::now();
-            let placed = layout(&model, &LayoutOptions::default());
+            let placed = layout(&model, &LayoutOptions::default()).expect("the layout finds room");
             let laid_out = Instant::now();
             let drawing = text(&placed, Charset::Unicode);
             let done = Instant::now();

@@ -16,7 +16,8 @@ use strata::syntax;
 /// Exit codes: 0 ok, 1 invalid input, 2 usage or I/O.
 const EXIT_INVALID: u8 = 1;
 const EXIT_USAGE: u8 = 2;
-/// `render --verify` found the drawing wrong: a bug in Strata, not the input.
+/// Strata could not draw the diagram correctly (the layout found no room,
+/// or `render --verify` found the drawing wrong): Strata's fault, not the input's.
 const EXIT_BUG: u8 = 3;
 
 #[derive(Parser)]
@@ -24,7 +25,7 @@ const EXIT_BUG: u8 = 3;
     name = "strata",
     version,
     about = "Architecture diagrams as code: layered box-drawing text, SVG and PNG from one layout.",
-    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error, 3 `render --verify` found a drawing wrong (a bug).\n\nExamples:\n  strata check docs/architecture.strata\n  strata render docs/architecture.strata -o docs/architecture.txt"
+    after_help = "Exit codes: 0 success, 1 invalid input, 2 usage or I/O error, 3 Strata could not draw the diagram correctly (no room found, or `render --verify` found it wrong): a limitation of Strata.\n\nExamples:\n  strata check docs/architecture.strata\n  strata render docs/architecture.strata -o docs/architecture.txt"
 )]
 struct Cli {
     /// When to colour diagnostics: auto colours on a terminal unless NO_COLOR is set.
@@ -178,7 +179,13 @@ fn render(
             } else {
                 Charset::Ascii
             };
-            let layout = layout::layout(&model, &LayoutOptions::default());
+            let layout = match layout::layout(&model, &LayoutOptions::default()) {
+                Ok(layout) => layout,
+                Err(error) => {
+                    eprintln!("error: {}: {error}", file.display());
+                    return Err(Failure::Reported(EXIT_BUG));
+                }
+            };
             let drawing = render::text(&layout, charset);
             if verify && let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
                 for problem in &problems {

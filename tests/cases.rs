@@ -64,7 +64,8 @@ fn draw(path: &Path) -> String {
     let source = std::fs::read_to_string(path).expect("test case is UTF-8");
     let model = strata::compile(&source)
         .unwrap_or_else(|errors| panic!("{} should compile: {errors:?}", path.display()));
-    let placed = layout(&model, &LayoutOptions::default());
+    let placed = layout(&model, &LayoutOptions::default())
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     let unicode = text(&placed, Charset::Unicode);
     let ascii = text(&placed, Charset::Ascii);
     for (drawing, charset) in [(&unicode, Charset::Unicode), (&ascii, Charset::Ascii)] {

@@ -227,15 +227,25 @@ fn random_diagrams_read_back_as_their_model() {
             let model = strata::compile(&source).map_err(|errors| {
                 TestCaseError::fail(format!("invalid source {errors:?}:\n{source}"))
             })?;
+            // STRATA_RANDOM_FAILURE=path keeps the failing source for `strata render`.
+            let keep = || {
+                if let Ok(path) = std::env::var("STRATA_RANDOM_FAILURE") {
+                    let _ = std::fs::write(path, &source);
+                }
+            };
             let placed = std::panic::catch_unwind(|| layout(&model, &LayoutOptions::default()))
-                .map_err(|_| TestCaseError::fail(format!("layout panicked on:\n{source}")))?;
+                .map_err(|_| {
+                    keep();
+                    TestCaseError::fail(format!("layout panicked on:\n{source}"))
+                })?
+                .map_err(|error| {
+                    keep();
+                    TestCaseError::fail(format!("{error}:\n{source}"))
+                })?;
             for charset in [Charset::Unicode, Charset::Ascii] {
                 let drawing = text(&placed, charset);
                 if let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
-                    // STRATA_RANDOM_FAILURE=path keeps the failing source for `strata render`.
-                    if let Ok(path) = std::env::var("STRATA_RANDOM_FAILURE") {
-                        let _ = std::fs::write(path, &source);
-                    }
+                    keep();
                     let problems: Vec<String> =
                         problems.iter().take(10).map(ToString::to_string).collect();
                     return Err(TestCaseError::fail(format!(

@@ -191,20 +191,57 @@ fn step_towards(from: usize, to: usize) -> usize {
     }
 }
 
-/// Lays the model out. Never fails: after `lower`, every model can be drawn.
-pub fn layout(model: &Model, options: &LayoutOptions) -> Layout {
+/// Lays the model out, or says which edge found no room: the router is
+/// not yet complete, and a diagram it cannot draw correctly gets this error
+/// rather than a wrong picture.
+pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Layout, LayoutError> {
     let tree = tree::Tree::new(model);
     // Spacing grows until every route and label finds room; each attempt is
     // complete, so the first that succeeds is the layout.
+    let mut stuck = None;
     for slack in 0..=MAX_SLACK {
         let placement = place::place(model, &tree, options, slack);
-        if let Some(layout) = route::route(&tree, placement) {
-            verify::check(model, &layout);
-            return layout;
+        match route::route(&tree, placement) {
+            Ok(layout) => {
+                verify::check(model, &layout);
+                return Ok(layout);
+            }
+            Err(edge) => stuck = Some(edge),
         }
     }
-    panic!("layout could not route the diagram even with generous spacing: a bug")
+    let edge = stuck.expect("at least one attempt was made");
+    let flow = model
+        .edges()
+        .into_iter()
+        .find(|flow| flow.id == edge)
+        .expect("the router names a model edge");
+    Err(LayoutError {
+        from: model.node(flow.from).id.clone(),
+        to: model.node(flow.to).id.clone(),
+    })
 }
 
-/// The most extra spacing tried before giving up (which is a bug).
+/// The most extra spacing tried before giving up.
 const MAX_SLACK: usize = 16;
+
+/// An edge the router found no room for (its route or its label), even
+/// with the most spacing. A limitation of Strata, not an error in the source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutError {
+    /// The ids of the edge's ends, as in the source.
+    pub from: String,
+    pub to: String,
+}
+
+impl std::fmt::Display for LayoutError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "the layout found no room for the edge `{} -> {}` or its label; \
+             this is a limitation of Strata, please report it with the source",
+            self.from, self.to
+        )
+    }
+}
+
+impl std::error::Error for LayoutError {}

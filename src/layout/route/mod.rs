@@ -1,8 +1,8 @@
 //! Routing: an orthogonal path for every net, and a place for its label.
 //!
-//! Reads the [`Placement`]; returns the finished [`Layout`], or `None` when
-//! some route or label found no room (the caller then places again with more
-//! spacing). Each net is found by A* search (Hart, Nilsson and Raphael 1968)
+//! Reads the [`Placement`]; returns the finished [`Layout`], or the edge
+//! whose route or label found no room (the caller then places again with
+//! more spacing). Each net is found by A* search (Hart, Nilsson and Raphael 1968)
 //! over (cell, direction) states on the cell grid, with costs for length,
 //! bends and crossings. A route may cross another net's straight segment at
 //! a right angle, never share or run along it; it may enter a container only
@@ -22,7 +22,7 @@ use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
 use super::{End, Layout, Net, Point, Rect, Side, TextRun};
-use crate::model::{Direction, NodeId};
+use crate::model::{Direction, EdgeId, NodeId};
 
 const STEP: u32 = 2;
 const BEND: u32 = 5;
@@ -34,7 +34,7 @@ const CROWDED_PORT: u32 = 8;
 /// Crossing a container's border: allowed where needed, avoided otherwise.
 const BORDER: u32 = 24;
 
-pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
+pub fn route(tree: &Tree, placement: Placement) -> Result<Layout, EdgeId> {
     let widest_label = placement
         .nets
         .iter()
@@ -74,7 +74,8 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
             planned,
             net_index,
             &mut split_off,
-        )?;
+        )
+        .ok_or(placement.flow_ids[planned.flows[0]])?;
         nets[net_index] = Some(net);
     }
     while let Some(planned) = split_off.pop() {
@@ -87,7 +88,8 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
             &planned,
             nets.len(),
             &mut more,
-        )?;
+        )
+        .ok_or(placement.flow_ids[planned.flows[0]])?;
         debug_assert!(
             more.is_empty(),
             "a two-ended net has no bus ends to split off"
@@ -114,7 +116,7 @@ pub fn route(tree: &Tree, placement: Placement) -> Option<Layout> {
             layout_height = layout_height.max(label.at.y + 1);
         }
     }
-    Some(Layout {
+    Ok(Layout {
         width: layout_width,
         height: layout_height,
         title: placement.title,
