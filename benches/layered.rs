@@ -103,7 +103,7 @@ fn main() {
     println!("|---|---|---|---|---|---|---|");
     for &count in &sizes {
         let source = generate(count, count as u64);
-        let runs = if count >= 5000 { 3 } else { 7 };
+        let runs = if count >= 1000 { 3 } else { 7 };
         let (mut parse, mut place, mut draw, mut total) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut size = (0, 0);

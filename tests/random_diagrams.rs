@@ -198,7 +198,6 @@ fn diagram() -> impl Strategy<Value = String> {
 }
 
 #[test]
-#[ignore = "the router does not yet finish 1,000 random diagrams in reasonable time (issue 3 is open); run with --ignored"]
 fn random_diagrams_read_back_as_their_model() {
     let cases = std::env::var("STRATA_RANDOM_CASES")
         .ok()
