@@ -10,7 +10,7 @@ use crate::layout::Point;
 use crate::layout::grid::{Dir, Grid, NONE};
 
 /// How many of the cheapest ports at each end the shapes are tried from.
-const PORTS_TRIED: usize = 3;
+const PORTS_TRIED: usize = 8;
 
 /// The cells of a legal route of a simple shape from one of `starts`
 /// (cells just outside free ports, left travelling `outward`) to `goal`.
