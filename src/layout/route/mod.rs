@@ -249,15 +249,19 @@ impl<'a> NetRouter<'a> {
                 )),
             };
             let (starts, outward) = self.port_cells(grid, from.0, from.1, from.2);
-            let goal = Goal::new(self, grid, goal);
+            let leg = Leg {
+                starts,
+                outward,
+                goal: Goal::new(self, grid, goal),
+            };
             // Where the ends are near each other the search is cheap and
             // finds the best route; across a large diagram a simple shape is
             // tried first, as the search would explore a large area.
-            let found = if span(&starts, &goal) <= SEARCH_FIRST_AREA {
-                search.run(self, grid, &starts, outward, &goal)
+            let reach = leg.reach();
+            let found = if reach.width * reach.height <= SEARCH_FIRST_AREA {
+                search.run(self, grid, &leg)
             } else {
-                pattern::find(self, grid, &starts, outward, &goal)
-                    .or_else(|| search.run(self, grid, &starts, outward, &goal))
+                pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg))
             };
             let Some(cells) = found else {
                 if index >= 2 {
@@ -361,11 +365,12 @@ impl<'a> NetRouter<'a> {
             })
     }
 
-    /// Whether `cells` is a path the search could take from a start cell left
-    /// travelling `outward` to `goal`: every step allowed, turns only where
+    /// Whether `cells` is a path the search could take for `leg`: starting
+    /// at a start cell, every step allowed, turns only where
     /// the net may turn, straight on through crossings, no cell twice, and
     /// ending where the goal is reached.
-    fn is_legal(&self, grid: &Grid, cells: &[Point], outward: Dir, goal: &Goal) -> bool {
+    fn is_legal(&self, grid: &Grid, cells: &[Point], leg: &Leg) -> bool {
+        let (outward, goal) = (leg.outward, &leg.goal);
         let Some((&first, rest)) = cells.split_first() else {
             return false;
         };
@@ -562,19 +567,30 @@ fn corners(path: &[Point]) -> Vec<Point> {
     points
 }
 
-/// The area of the smallest rectangle holding the start cells and the goal.
-fn span(starts: &[(Point, u32)], goal: &Goal) -> usize {
-    let mut cells: Vec<Point> = starts.iter().map(|&(point, _)| point).collect();
-    cells.push(Point {
-        x: goal.bounds.x,
-        y: goal.bounds.y,
-    });
-    cells.push(Point {
-        x: goal.bounds.right(),
-        y: goal.bounds.bottom(),
-    });
-    let rect = bounding(&cells);
-    rect.width * rect.height
+/// One path to find: the cells it may start from (just outside free ports,
+/// each with the cost of using that port), the direction it leaves them in,
+/// and where it must end.
+struct Leg {
+    starts: Vec<(Point, u32)>,
+    outward: Dir,
+    goal: Goal,
+}
+
+impl Leg {
+    /// The smallest rectangle holding the start cells and the goal.
+    fn reach(&self) -> Rect {
+        let mut cells: Vec<Point> = self.starts.iter().map(|&(point, _)| point).collect();
+        let bounds = self.goal.bounds;
+        cells.push(Point {
+            x: bounds.x,
+            y: bounds.y,
+        });
+        cells.push(Point {
+            x: bounds.right(),
+            y: bounds.bottom(),
+        });
+        bounding(&cells)
+    }
 }
 
 /// Nets whose ends span at most this many cells are routed by search alone.
@@ -609,48 +625,31 @@ impl Search {
         }
     }
 
-    /// The cells of the cheapest path from one of `starts` (cells just
-    /// outside free ports, left travelling `outward`) to `goal`. The search
-    /// looks near the ends first and widens its window only when that
-    /// fails, so a route's cost follows its length, not the diagram's area.
-    fn run(
-        &mut self,
-        router: &NetRouter<'_>,
-        grid: &Grid,
-        starts: &[(Point, u32)],
-        outward: Dir,
-        goal: &Goal,
-    ) -> Option<Vec<Point>> {
-        let cells: Vec<Point> = starts.iter().map(|&(point, _)| point).collect();
-        let ends = bounding(&cells);
-        let low = |a: usize, b: usize| a.min(b);
-        let high = |a: usize, b: usize| a.max(b);
-        let (x0, y0) = (low(ends.x, goal.bounds.x), low(ends.y, goal.bounds.y));
-        let (x1, y1) = (
-            high(ends.right(), goal.bounds.right()),
-            high(ends.bottom(), goal.bounds.bottom()),
-        );
+    /// The cells of the cheapest path for `leg`. The search looks near the
+    /// ends first and widens its window only when that fails, so a route's
+    /// cost follows its length, not the diagram's area.
+    fn run(&mut self, router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
+        let reach = leg.reach();
         let mut margin = FIRST_MARGIN;
         loop {
+            let (x, y) = (
+                reach.x.saturating_sub(margin),
+                reach.y.saturating_sub(margin),
+            );
             let window = Rect {
-                x: x0.saturating_sub(margin),
-                y: y0.saturating_sub(margin),
-                width: 0,
-                height: 0,
-            };
-            let window = Rect {
-                width: (x1 + margin + 1).min(grid.width) - window.x,
-                height: (y1 + margin + 1).min(grid.height) - window.y,
-                ..window
+                x,
+                y,
+                width: (reach.right() + margin + 1).min(grid.width) - x,
+                height: (reach.bottom() + margin + 1).min(grid.height) - y,
             };
             // Walking back along the path at every step to keep it from
             // crossing itself is slow, and the cheapest path rarely does:
             // the check runs only when the quick search's path needs it.
             self.never_crossing_itself = false;
-            let mut found = self.run_in(router, grid, starts, outward, goal, window);
+            let mut found = self.run_in(router, grid, leg, window);
             if found.as_ref().is_some_and(|path| crosses_itself(path)) {
                 self.never_crossing_itself = true;
-                found = self.run_in(router, grid, starts, outward, goal, window);
+                found = self.run_in(router, grid, leg, window);
             }
             if found.is_some() {
                 return found;
@@ -668,14 +667,13 @@ impl Search {
         &mut self,
         router: &NetRouter<'_>,
         grid: &Grid,
-        starts: &[(Point, u32)],
-        outward: Dir,
-        goal: &Goal,
+        leg: &Leg,
         window: Rect,
     ) -> Option<Vec<Point>> {
+        let (outward, goal) = (leg.outward, &leg.goal);
         self.generation += 1;
         self.heap.clear();
-        for &(start, penalty) in starts {
+        for &(start, penalty) in &leg.starts {
             if !window.contains(start) {
                 continue;
             }

@@ -5,26 +5,19 @@
 //! by the rules the search follows, so a pattern route is always one the
 //! search could have found (if not always the cheapest).
 
-use super::{Goal, NetRouter, Terminal};
+use super::{Goal, Leg, NetRouter, Terminal};
 use crate::layout::Point;
 use crate::layout::grid::{Dir, Grid, NONE};
 
 /// How many of the cheapest ports at each end the shapes are tried from.
 const PORTS_TRIED: usize = 8;
 
-/// The cells of a legal route of a simple shape from one of `starts`
-/// (cells just outside free ports, left travelling `outward`) to `goal`.
-pub(super) fn find(
-    router: &NetRouter<'_>,
-    grid: &Grid,
-    starts: &[(Point, u32)],
-    outward: Dir,
-    goal: &Goal,
-) -> Option<Vec<Point>> {
-    let starts = cheapest(starts);
-    match goal.terminal {
-        Terminal::Port(..) => to_port(router, grid, &starts, outward, goal),
-        Terminal::Net(_) => to_net(router, grid, &starts, outward, goal),
+/// The cells of a legal route of a simple shape for `leg`, if one fits.
+pub(super) fn find(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
+    let starts = cheapest(&leg.starts);
+    match leg.goal.terminal {
+        Terminal::Port(..) => to_port(router, grid, &starts, leg),
+        Terminal::Net(_) => to_net(router, grid, &starts, leg),
     }
 }
 
@@ -41,20 +34,13 @@ fn cheapest(ports: &[(Point, u32)]) -> Vec<Point> {
 
 /// Port to port: a straight line where ports line up, else one bend (L),
 /// or two (Z between ranks, U around to a side facing the same way).
-fn to_port(
-    router: &NetRouter<'_>,
-    grid: &Grid,
-    starts: &[Point],
-    outward: Dir,
-    goal: &Goal,
-) -> Option<Vec<Point>> {
+fn to_port(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> Option<Vec<Point>> {
+    let (outward, goal) = (leg.outward, &leg.goal);
     let inward = goal.inward;
     let ends = cheapest(&goal.ports);
     let legal = |corners: &[Point]| {
         let cells = crate::layout::path_cells(corners);
-        router
-            .is_legal(grid, &cells, outward, goal)
-            .then_some(cells)
+        router.is_legal(grid, &cells, leg).then_some(cells)
     };
     for &start in starts {
         for &end in &ends {
@@ -166,13 +152,8 @@ const U_REACH: usize = 8;
 
 /// Port to the net's own lines (a bus branch): straight on until a line of
 /// the net, or one bend onto it.
-fn to_net(
-    router: &NetRouter<'_>,
-    grid: &Grid,
-    starts: &[Point],
-    outward: Dir,
-    goal: &Goal,
-) -> Option<Vec<Point>> {
+fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> Option<Vec<Point>> {
+    let (outward, goal) = (leg.outward, &leg.goal);
     let bounds = goal.bounds;
     let within = |point: Point| {
         point.x + 1 >= bounds.x
@@ -193,7 +174,7 @@ fn to_net(
             if within(point) {
                 for side in [left, right] {
                     if let Some(cells) = walk_to_net(router, grid, &trunk, side, goal)
-                        && router.is_legal(grid, &cells, outward, goal)
+                        && router.is_legal(grid, &cells, leg)
                     {
                         return Some(cells);
                     }
@@ -204,7 +185,7 @@ fn to_net(
             };
             if let Some(joined) = goal.joins(router, grid, next, outward) {
                 trunk.push(next);
-                if joined && router.is_legal(grid, &trunk, outward, goal) {
+                if joined && router.is_legal(grid, &trunk, leg) {
                     return Some(trunk);
                 }
                 break;
