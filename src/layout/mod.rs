@@ -7,8 +7,9 @@
 //! each container's children, as Graphviz's dot does for clusters:
 //! [`rank`] (cycle breaking, longest-path ranks) → [`order`] (barycentric
 //! crossing reduction) → [`place`] (cell coordinates, bottom-up sizes,
-//! top-down positions) → [`route`] (orthogonal routes found by A* on the cell
-//! grid, buses, label places). [`verify`] checks the result's invariants in
+//! top-down positions) → [`route`] (orthogonal routes on the cell grid:
+//! simple shapes where they fit, else A* in a window around the ends; buses;
+//! label places). [`verify`] checks the result's invariants in
 //! debug builds.
 
 mod dump;
