@@ -195,12 +195,28 @@ fn step_towards(from: usize, to: usize) -> usize {
 pub fn layout(model: &Model, options: &LayoutOptions) -> Layout {
     let tree = tree::Tree::new(model);
     // Spacing grows until every route and label finds room; each attempt is
-    // complete, so the first that succeeds is the layout.
-    for slack in 0..=MAX_SLACK {
-        let placement = place::place(model, &tree, options, slack);
-        if let Some(layout) = route::route(&tree, placement) {
-            verify::check(model, &layout);
-            return layout;
+    // complete, so the first that succeeds is the layout. More spacing makes
+    // room where a channel is too short for a label, but not where routes
+    // pack tightly around a labelled one: a label that finds no room even
+    // with the most spacing has its net routed, from the least spacing on
+    // again, where the label has room (a detour, where the shortest way has
+    // none).
+    let mut make_room: Vec<usize> = Vec::new();
+    loop {
+        let mut failure = route::NoRoom::Route;
+        for slack in 0..=MAX_SLACK {
+            let placement = place::place(model, &tree, options, slack);
+            match route::route(&tree, placement, &make_room) {
+                Ok(layout) => {
+                    verify::check(model, &layout);
+                    return layout;
+                }
+                Err(no_room) => failure = no_room,
+            }
+        }
+        match failure {
+            route::NoRoom::Label(net) if !make_room.contains(&net) => make_room.push(net),
+            _ => break,
         }
     }
     panic!("layout could not route the diagram even with generous spacing: a bug")
