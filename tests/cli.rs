@@ -17,7 +17,14 @@ fn strata(arguments: &[&str], stdin: Option<&[u8]>) -> Output {
         .expect("strata starts");
     let mut input = child.stdin.take().expect("stdin is piped");
     if let Some(bytes) = stdin {
-        input.write_all(bytes).expect("stdin accepts the input");
+        // A usage error may end the program before it reads its input.
+        if let Err(error) = input.write_all(bytes) {
+            assert_eq!(
+                error.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "stdin accepts the input"
+            );
+        }
     }
     drop(input);
     child.wait_with_output().expect("strata finishes")

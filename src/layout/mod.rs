@@ -198,23 +198,34 @@ fn step_towards(from: usize, to: usize) -> usize {
 pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Layout, LayoutError> {
     let tree = tree::Tree::new(model);
     // Spacing grows until every route and label finds room; each attempt is
-    // complete, so the first that succeeds is the layout.
-    let mut stuck = None;
-    for slack in 0..=MAX_SLACK {
-        let placement = place::place(model, &tree, options, slack);
-        match route::route(&tree, placement) {
-            Ok(layout) => {
-                verify::check(model, &layout);
-                return Ok(layout);
+    // complete, so the first that succeeds is the layout. More spacing makes
+    // room where a channel is too short for a label, but not where routes
+    // pack tightly around a labelled one: a label that finds no room even
+    // with the most spacing has its net routed, from the least spacing on
+    // again, where the label has room (a detour, where the shortest way has
+    // none).
+    let mut make_room: Vec<usize> = Vec::new();
+    let stuck = loop {
+        let mut failure = None;
+        for slack in 0..=MAX_SLACK {
+            let placement = place::place(model, &tree, options, slack);
+            match route::route(&tree, placement, &make_room) {
+                Ok(layout) => {
+                    verify::check(model, &layout);
+                    return Ok(layout);
+                }
+                Err(no_room) => failure = Some(no_room),
             }
-            Err(edge) => stuck = Some(edge),
         }
-    }
-    let edge = stuck.expect("at least one attempt was made");
+        match failure.expect("at least one attempt was made") {
+            route::NoRoom::Label(net, _) if !make_room.contains(&net) => make_room.push(net),
+            no_room => break no_room.edge(),
+        }
+    };
     let flow = model
         .edges()
         .into_iter()
-        .find(|flow| flow.id == edge)
+        .find(|flow| flow.id == stuck)
         .expect("the router names a model edge");
     Err(LayoutError {
         from: model.node(flow.from).id.clone(),

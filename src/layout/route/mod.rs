@@ -1,15 +1,18 @@
 //! Routing: an orthogonal path for every net, and a place for its label.
 //!
-//! Reads the [`Placement`]; returns the finished [`Layout`], or the edge
-//! whose route or label found no room (the caller then places again with
-//! more spacing). Each net is found by A* search (Hart, Nilsson and Raphael 1968)
-//! over (cell, direction) states on the cell grid, with costs for length,
-//! bends and crossings. A route may cross another net's straight segment at
-//! a right angle, never share or run along it; it may enter a container only
-//! if the container holds one of its ends, and cross a container's border
-//! only if the container holds some but not all of its ends. The edges of a
-//! bus are routed one by one, each later edge searching for the lines
-//! already drawn and joining them at a junction.
+//! Reads the [`Placement`]; returns the finished [`Layout`], or which route
+//! or label found no room (the caller then places again with more spacing,
+//! or names the net in `make_room`: a net named there whose label finds no
+//! room beside its route is ripped up and routed again, by a search that
+//! takes only a route with room for the label beside it). Each net is found
+//! by A* search (Hart, Nilsson and Raphael 1968) over (cell, direction)
+//! states on the cell grid, with costs for length, bends and crossings. A
+//! route may cross another net's straight segment at a right angle, never
+//! share or run along it; it may enter a container only if the container
+//! holds one of its ends, and cross a container's border only if the
+//! container holds some but not all of its ends. The edges of a bus are
+//! routed one by one, each later edge searching for the lines already drawn
+//! and joining them at a junction.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -34,7 +37,24 @@ const CROWDED_PORT: u32 = 8;
 /// Crossing a container's border: allowed where needed, avoided otherwise.
 const BORDER: u32 = 24;
 
-pub fn route(tree: &Tree, placement: Placement) -> Result<Layout, EdgeId> {
+/// Why routing found no layout, with the model edge that found no room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoRoom {
+    /// A route found no way.
+    Route(EdgeId),
+    /// The label of this planned net found no place beside its route.
+    Label(usize, EdgeId),
+}
+
+impl NoRoom {
+    pub fn edge(self) -> EdgeId {
+        match self {
+            NoRoom::Route(edge) | NoRoom::Label(_, edge) => edge,
+        }
+    }
+}
+
+pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<Layout, NoRoom> {
     let widest_label = placement
         .nets
         .iter()
@@ -63,33 +83,32 @@ pub fn route(tree: &Tree, placement: Placement) -> Result<Layout, EdgeId> {
     let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
     // Bus ends that found no way to join their bus become nets of their own:
     // the drawing still reads as exactly the model's edges.
-    let mut split_off: Vec<PlannedNet> = Vec::new();
+    // Each with the index of the planned net it comes from.
+    let mut split_off: Vec<(usize, PlannedNet)> = Vec::new();
     for net_index in order {
         let planned = &placement.nets[net_index];
-        let net = route_one(
+        let (net, leftovers) = route_one(
             &mut grid,
             &mut search,
             &placement,
             tree,
             planned,
-            net_index,
-            &mut split_off,
-        )
-        .ok_or(placement.flow_ids[planned.flows[0]])?;
+            (net_index, net_index),
+            make_room,
+        )?;
+        split_off.extend(leftovers.into_iter().map(|more| (net_index, more)));
         nets[net_index] = Some(net);
     }
-    while let Some(planned) = split_off.pop() {
-        let mut more = Vec::new();
-        let net = route_one(
+    while let Some((origin, planned)) = split_off.pop() {
+        let (net, more) = route_one(
             &mut grid,
             &mut search,
             &placement,
             tree,
             &planned,
-            nets.len(),
-            &mut more,
-        )
-        .ok_or(placement.flow_ids[planned.flows[0]])?;
+            (nets.len(), origin),
+            make_room,
+        )?;
         debug_assert!(
             more.is_empty(),
             "a two-ended net has no bus ends to split off"
@@ -125,21 +144,44 @@ pub fn route(tree: &Tree, placement: Placement) -> Result<Layout, EdgeId> {
     })
 }
 
-/// Routes one planned net and places its label; bus ends that cannot join
-/// are added to `split_off` as two-ended nets.
+/// Routes one planned net and places its label; returns the net, and the
+/// bus ends that cannot join it as two-ended nets to route on their own.
+/// `(net_index, origin)`: the net's index, and that of the planned net it
+/// comes from (itself, unless it is a bus end split off).
 fn route_one(
     grid: &mut Grid,
     search: &mut Search,
     placement: &Placement,
     tree: &Tree,
     planned: &PlannedNet,
-    net_index: usize,
-    split_off: &mut Vec<PlannedNet>,
-) -> Option<Net> {
+    (net_index, origin): (usize, usize),
+    make_room: &[usize],
+) -> Result<(Net, Vec<PlannedNet>), NoRoom> {
     let router = NetRouter::new(net_index, planned, placement, tree);
-    let (paths, ends, leftovers) = router.route(grid, search)?;
+    let edge = placement.flow_ids[planned.flows[0]];
+    let mut routed = router
+        .route(grid, search, None)
+        .ok_or(NoRoom::Route(edge))?;
+    if let Some(label) = &planned.label {
+        routed.label = place_label(grid, &routed.paths, label, placement, router.net);
+        if routed.label.is_none() {
+            if !make_room.contains(&origin) {
+                return Err(NoRoom::Label(origin, edge));
+            }
+            // The route runs where other lines leave no room beside it (and
+            // more spacing does not change how closely routes pack): it is
+            // taken up again and searched for anew, this time only where its
+            // label has room beside it.
+            router.rip_up(grid, &routed);
+            routed = router
+                .route(grid, search, Some(label))
+                .filter(|routed| routed.label.is_some())
+                .ok_or(NoRoom::Label(origin, edge))?;
+        }
+    }
     let mut flows = planned.flows.clone();
-    for &index in leftovers.iter().rev() {
+    let mut split_off = Vec::new();
+    for &index in routed.leftovers.iter().rev() {
         // End `index` of a bus belongs to flow `index - 1`.
         let flow = flows.remove(index - 1);
         let (shared, other) = (planned.ends[0], planned.ends[index]);
@@ -155,28 +197,24 @@ fn route_one(
             ends,
         });
     }
-    let mut net = Net {
+    let net = Net {
         edges: flows.iter().map(|&flow| placement.flow_ids[flow]).collect(),
         style: planned.style,
-        paths,
-        ends,
-        label: None,
+        paths: routed.paths,
+        ends: routed.ends,
+        label: routed.label,
     };
-    if let Some(label) = &planned.label {
-        net.label = Some(place_label(
-            grid,
-            &net,
-            label,
-            placement.direction,
-            placement,
-            net_index as u32,
-        )?);
-    }
-    Some(net)
+    Ok((net, split_off))
 }
 
-/// A routed net's paths and ends, and the bus ends that could not join it.
-type RoutedNet = (Vec<Vec<Point>>, Vec<End>, Vec<usize>);
+/// A routed net: its paths and ends, the bus ends that could not join it,
+/// and its label once placed.
+struct RoutedNet {
+    paths: Vec<Vec<Point>>,
+    ends: Vec<End>,
+    leftovers: Vec<usize>,
+    label: Option<TextRun>,
+}
 
 /// Routes one net on the grid.
 struct NetRouter<'a> {
@@ -227,11 +265,19 @@ impl<'a> NetRouter<'a> {
 
     /// Routes the net; returns its paths, its ends, and the indices of the
     /// bus ends that could not join the bus (to be routed as nets of their own).
-    fn route(&self, grid: &mut Grid, search: &mut Search) -> Option<RoutedNet> {
+    /// With a `label`, the first path is one with room for the label beside
+    /// it, and the label is placed before any further path is routed.
+    fn route(
+        &self,
+        grid: &mut Grid,
+        search: &mut Search,
+        label: Option<&str>,
+    ) -> Option<RoutedNet> {
         let ends = &self.planned.ends;
         let mut paths = Vec::new();
         let mut placed_ends = Vec::new();
         let mut leftovers = Vec::new();
+        let mut placed_label = None;
         // The first path joins the first two ends; every further end joins
         // the lines already drawn (a bus).
         for index in 1..ends.len() {
@@ -249,20 +295,26 @@ impl<'a> NetRouter<'a> {
                 )),
             };
             let (starts, outward) = self.port_cells(grid, from.0, from.1, from.2);
+            let mut goal = Goal::new(self, grid, goal);
+            goal.label = label
+                .filter(|_| index == 1)
+                .map(|label| LabelRoom::new(label, self.placement, self.net));
             let leg = Leg {
                 starts,
                 outward,
-                goal: Goal::new(self, grid, goal),
+                goal,
             };
             // Where the ends are near each other the search is cheap and
             // finds the best route; across a large diagram a simple shape is
-            // tried first, as the search would explore a large area.
+            // tried first, as the search would explore a large area. (Simple
+            // shapes do not look for room for a label.)
             let reach = leg.reach();
-            let found = if reach.width * reach.height <= SEARCH_FIRST_AREA {
-                search.run(self, grid, &leg)
-            } else {
-                pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg))
-            };
+            let found =
+                if leg.goal.label.is_none() && reach.width * reach.height > SEARCH_FIRST_AREA {
+                    pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg))
+                } else {
+                    search.run(self, grid, &leg)
+                };
             let Some(cells) = found else {
                 if index >= 2 {
                     leftovers.push(index);
@@ -300,8 +352,32 @@ impl<'a> NetRouter<'a> {
             }
             self.commit(grid, &path, &placed_ends);
             paths.push(corners(&path));
+            if let Some(label) = label.filter(|_| index == 1) {
+                placed_label = Some(place_label(grid, &paths, label, self.placement, self.net)?);
+            }
         }
-        Some((paths, placed_ends, leftovers))
+        Some(RoutedNet {
+            paths,
+            ends: placed_ends,
+            leftovers,
+            label: placed_label,
+        })
+    }
+
+    /// Takes a routed net's lines off the grid again, as `commit` put them
+    /// there: its own cells become free, its crossings uncrossed.
+    fn rip_up(&self, grid: &mut Grid, routed: &RoutedNet) {
+        let ports = routed.ends.iter().map(|end| end.port);
+        let cells = routed.paths.iter().flat_map(|path| super::path_cells(path));
+        for point in cells.chain(ports) {
+            let cell = grid.cell_mut(point);
+            if cell.net == self.net {
+                cell.net = NONE;
+                cell.dirs = 0;
+            } else if cell.net != NONE {
+                cell.crossed = false;
+            }
+        }
     }
 
     /// The border cell next to `outside`, on `side` of `node`'s box.
@@ -570,13 +646,13 @@ fn corners(path: &[Point]) -> Vec<Point> {
 /// One path to find: the cells it may start from (just outside free ports,
 /// each with the cost of using that port), the direction it leaves them in,
 /// and where it must end.
-struct Leg {
+struct Leg<'a> {
     starts: Vec<(Point, u32)>,
     outward: Dir,
-    goal: Goal,
+    goal: Goal<'a>,
 }
 
-impl Leg {
+impl Leg<'_> {
     /// The smallest rectangle holding the start cells and the goal.
     fn reach(&self) -> Rect {
         let mut cells: Vec<Point> = self.starts.iter().map(|&(point, _)| point).collect();
@@ -597,7 +673,13 @@ impl Leg {
 const SEARCH_FIRST_AREA: usize = 4096;
 
 /// Reusable A* state arrays, reset by a generation stamp instead of clearing.
+///
+/// A state is a cell and the direction it was entered in; a search for a
+/// route with room for its label (see [`LabelRoom`]) has a second layer of
+/// states, those on a path that has passed a place for the label.
 struct Search {
+    /// States in a layer: four a cell.
+    layer: usize,
     cost: Vec<u32>,
     parent: Vec<u32>,
     stamp: Vec<u32>,
@@ -616,6 +698,7 @@ const FIRST_MARGIN: usize = 8;
 impl Search {
     fn new(cells: usize) -> Search {
         Search {
+            layer: cells * 4,
             cost: vec![0; cells * 4],
             parent: vec![ROOT; cells * 4],
             stamp: vec![0; cells * 4],
@@ -627,8 +710,16 @@ impl Search {
 
     /// The cells of the cheapest path for `leg`. The search looks near the
     /// ends first and widens its window only when that fails, so a route's
-    /// cost follows its length, not the diagram's area.
+    /// cost follows its length, not the diagram's area. Where the goal has a
+    /// label, only a path that runs straight down or up through a cell
+    /// beside which the label has room will do.
     fn run(&mut self, router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
+        if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
+            let states = 2 * self.layer;
+            self.cost.resize(states, 0);
+            self.parent.resize(states, ROOT);
+            self.stamp.resize(states, 0);
+        }
         let reach = leg.reach();
         let mut margin = FIRST_MARGIN;
         loop {
@@ -671,6 +762,7 @@ impl Search {
         window: Rect,
     ) -> Option<Vec<Point>> {
         let (outward, goal) = (leg.outward, &leg.goal);
+        let label = goal.label.as_ref();
         self.generation += 1;
         self.heap.clear();
         for &(start, penalty) in &leg.starts {
@@ -684,13 +776,15 @@ impl Search {
         }
         while let Some(Reverse((_, _, state))) = self.heap.pop() {
             let state = state as usize;
-            let (cell, dir) = (state / 4, Dir::ALL[state % 4]);
+            // Whether the path to this state has passed a place for the label.
+            let passed = state >= self.layer;
+            let (cell, dir) = ((state % self.layer) / 4, Dir::ALL[state % 4]);
             let point = Point {
                 x: cell % grid.width,
                 y: cell / grid.width,
             };
             let cost = self.cost[state];
-            if goal.is_reached(router, grid, point, dir) {
+            if (passed || label.is_none()) && goal.is_reached(router, grid, point, dir) {
                 return Some(self.path(state, grid.width));
             }
             let crossing_here = grid.cells[cell].net != NONE;
@@ -708,9 +802,20 @@ impl Search {
                 if next_dir != dir && !router.may_turn(grid, point) {
                     continue;
                 }
+                // Going straight on up or down through a free cell, the path
+                // is a vertical line there: the label may go beside it.
+                let passes = passed
+                    || label.is_some_and(|label| {
+                        next_dir == dir
+                            && dir.is_vertical()
+                            && !crossing_here
+                            && !grid.cells[cell].border
+                            && label.fits_beside(grid, point)
+                    });
+                let layer = if passes { self.layer } else { 0 };
                 if let Some(joined) = goal.joins(router, grid, next, next_dir) {
                     if joined {
-                        let next_state = grid.index(next) * 4 + next_dir.index();
+                        let next_state = layer + grid.index(next) * 4 + next_dir.index();
                         self.relax(next_state, cost + STEP + bend, state as u32, 0);
                     }
                     continue;
@@ -721,7 +826,7 @@ impl Search {
                 if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
                     continue; // A path never crosses itself.
                 }
-                let next_state = grid.index(next) * 4 + next_dir.index();
+                let next_state = layer + grid.index(next) * 4 + next_dir.index();
                 let arrival = goal.arrival_cost(next, next_dir);
                 self.relax(
                     next_state,
@@ -737,13 +842,17 @@ impl Search {
     /// Whether `cell` lies on the path that leads to `state`. Only walked
     /// when the cell was reached before in this search, which is rare.
     fn on_path(&self, state: usize, cell: usize) -> bool {
-        let seen = (0..4).any(|dir| self.stamp[cell * 4 + dir] == self.generation);
+        let layers = self.stamp.len() / self.layer;
+        let seen = (0..layers * 4).any(|index| {
+            let state = (index / 4) * self.layer + cell * 4 + index % 4;
+            self.stamp[state] == self.generation
+        });
         if !seen {
             return false;
         }
         let mut current = state;
         loop {
-            if current / 4 == cell {
+            if (current % self.layer) / 4 == cell {
                 return true;
             }
             let parent = self.parent[current];
@@ -768,7 +877,7 @@ impl Search {
     fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
         let mut cells = Vec::new();
         loop {
-            let cell = state / 4;
+            let cell = (state % self.layer) / 4;
             cells.push(Point {
                 x: cell % width,
                 y: cell / width,
@@ -784,8 +893,9 @@ impl Search {
     }
 }
 
-/// The end of a search: a port region, or the net's own lines.
-struct Goal {
+/// The end of a search: a port region, or the net's own lines; reached, if
+/// the goal has a label, only past a place with room for it.
+struct Goal<'a> {
     terminal: Terminal,
     /// The goal's bounding box, for the distance estimate.
     bounds: Rect,
@@ -793,10 +903,11 @@ struct Goal {
     /// in order, and the inward direction.
     ports: Vec<(Point, u32)>,
     inward: Dir,
+    label: Option<LabelRoom<'a>>,
 }
 
-impl Goal {
-    fn new(router: &NetRouter<'_>, grid: &Grid, terminal: Terminal) -> Goal {
+impl<'a> Goal<'a> {
+    fn new(router: &NetRouter<'_>, grid: &Grid, terminal: Terminal) -> Goal<'a> {
         match terminal {
             Terminal::Port(node, side, arrow) => {
                 let (ports, outward) = router.port_cells(grid, node, side, arrow);
@@ -806,6 +917,7 @@ impl Goal {
                     bounds: bounding(&cells),
                     ports,
                     inward: outward.opposite(),
+                    label: None,
                 }
             }
             Terminal::Net(bounds) => Goal {
@@ -813,6 +925,7 @@ impl Goal {
                 bounds,
                 ports: Vec::new(),
                 inward: Dir::Up,
+                label: None,
             },
         }
     }
@@ -896,23 +1009,27 @@ fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
     low.saturating_sub(value) + value.saturating_sub(high)
 }
 
-/// Rows kept clear of borders above and below a label where there is room.
-const LABEL_CLEARANCE: usize = 4;
-
-/// Finds a free place for a net's label beside one of its segments, where
-/// it reads as that net's label only, and marks it taken.
-fn place_label(
-    grid: &mut Grid,
-    net: &Net,
-    label: &str,
-    direction: Direction,
-    placement: &Placement,
+/// What a label needs around it to read as its net's label only.
+struct LabelRoom<'a> {
+    width: usize,
+    placement: &'a Placement,
+    /// The label's net.
     own: u32,
-) -> Option<TextRun> {
-    let width = label.width();
-    // A label keeps two rows away from a border above or below it, room
-    // that routes leaving or entering that box need to turn in.
-    let next_to_border = |grid: &Grid, point: Point, reach: usize| {
+}
+
+impl<'a> LabelRoom<'a> {
+    fn new(label: &str, placement: &'a Placement, own: u32) -> LabelRoom<'a> {
+        LabelRoom {
+            width: label.width(),
+            placement,
+            own,
+        }
+    }
+
+    /// Whether a border (or a container's header above) lies within `reach`
+    /// rows above or below `point`. A label keeps two rows away from a
+    /// border, room that routes leaving or entering that box need to turn in.
+    fn next_to_border(&self, grid: &Grid, point: Point, reach: usize) -> bool {
         (1..=reach)
             .flat_map(|distance| [point.y.checked_sub(distance), Some(point.y + distance)])
             .flatten()
@@ -921,53 +1038,86 @@ fn place_label(
                     let cell = grid.cell(Point { x: point.x, y });
                     // A label alone under a container's header would read as
                     // part of its title.
-                    (cell.header && y < point.y && !row_has_child_box(grid, placement, point))
+                    (cell.header && y < point.y && !row_has_child_box(grid, self.placement, point))
                         || cell.border
                 }
             })
-    };
-    // `reach`: how many rows above and below must be clear of borders.
-    let fits = |grid: &Grid, at: Point, reach: usize| {
+    }
+
+    /// Whether the label fits at `at`, with `reach` rows above and below
+    /// clear of borders.
+    fn fits(&self, grid: &Grid, at: Point, reach: usize) -> bool {
+        let width = self.width;
         at.x >= 1
             && free_run(
                 grid,
-                placement,
+                self.placement,
                 Point {
                     x: at.x - 1,
                     y: at.y,
                 },
                 width + 2,
             )
-            && !(at.x - 1..=at.x + width).any(|x| next_to_border(grid, Point { x, y: at.y }, reach))
-            && !beside_another(grid, at, width, own)
-    };
+            && !(at.x - 1..=at.x + width)
+                .any(|x| self.next_to_border(grid, Point { x, y: at.y }, reach))
+            && !beside_another(grid, at, width, self.own)
+    }
+
+    /// The places beside a vertical line cell at `point`: to the right of
+    /// the line, else to its left.
+    fn beside(&self, point: Point) -> [Option<Point>; 2] {
+        let right = Some(Point {
+            x: point.x + 2,
+            y: point.y,
+        });
+        let left = (point.x >= self.width + 2).then(|| Point {
+            x: point.x - self.width - 1,
+            y: point.y,
+        });
+        [right, left]
+    }
+
+    /// Whether the label would fit beside a vertical line through `point`.
+    fn fits_beside(&self, grid: &Grid, point: Point) -> bool {
+        self.beside(point)
+            .into_iter()
+            .flatten()
+            .any(|at| self.fits(grid, at, 2))
+    }
+}
+
+/// Rows kept clear of borders above and below a label where there is room.
+const LABEL_CLEARANCE: usize = 4;
+
+/// Finds a free place for a net's label beside one of its segments (its
+/// `paths`), where it reads as that net's label only, and marks it taken.
+fn place_label(
+    grid: &mut Grid,
+    paths: &[Vec<Point>],
+    label: &str,
+    placement: &Placement,
+    own: u32,
+) -> Option<TextRun> {
+    let room = LabelRoom::new(label, placement, own);
+    let width = room.width;
     // Beside a vertical segment, where the label keeps the most rows clear
     // of borders above and below: a label right under a box would wall in
     // the box's other ports, while the middle of a channel leaves room to
     // go around it.
     let beside_vertical = |grid: &Grid| -> Option<Point> {
         let mut best: Option<(usize, Point)> = None;
-        for path in &net.paths {
+        for path in paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
                 if cell.dirs != VERTICAL || cell.crossed || cell.border {
                     continue;
                 }
-                // To the right of the line, else to its left.
-                let right = Some(Point {
-                    x: point.x + 2,
-                    y: point.y,
-                });
-                let left = (point.x >= width + 2).then(|| Point {
-                    x: point.x - width - 1,
-                    y: point.y,
-                });
-                for at in [right, left].into_iter().flatten() {
-                    if !fits(grid, at, 2) {
+                for at in room.beside(point).into_iter().flatten() {
+                    if !room.fits(grid, at, 2) {
                         continue;
                     }
                     let clearance = (3..=LABEL_CLEARANCE)
-                        .take_while(|&reach| fits(grid, at, reach))
+                        .take_while(|&reach| room.fits(grid, at, reach))
                         .last()
                         .unwrap_or(2);
                     if clearance == LABEL_CLEARANCE {
@@ -982,7 +1132,7 @@ fn place_label(
         best.map(|(_, at)| at)
     };
     let above_horizontal = |grid: &Grid| -> Option<Point> {
-        for path in &net.paths {
+        for path in paths {
             let cells = super::path_cells(path);
             for window in cells.windows(width.max(1)) {
                 let straight = window.iter().all(|&point| {
@@ -1001,14 +1151,14 @@ fn place_label(
                     x: left,
                     y: window[0].y - 1,
                 };
-                if fits(grid, at, 1) {
+                if room.fits(grid, at, 1) {
                     return Some(at);
                 }
             }
         }
         None
     };
-    let at = match direction {
+    let at = match placement.direction {
         Direction::Down => beside_vertical(grid).or_else(|| above_horizontal(grid)),
         Direction::Right => above_horizontal(grid).or_else(|| beside_vertical(grid)),
     }?;
