@@ -4,10 +4,11 @@
 //! or label found no room (the caller then places again with more spacing,
 //! or names the net in `make_room`: a net named there whose label finds no
 //! room beside its route is ripped up and routed again, by a search that
-//! takes only a route with room for the label beside it). Each net is found
+//! takes only a route with room for the label beside it). Across a large
+//! span a net first tries simple shapes ([`pattern`]); otherwise it is found
 //! by A* search (Hart, Nilsson and Raphael 1968) over (cell, direction)
-//! states on the cell grid, with costs for length, bends and crossings. A
-//! route may cross another net's straight segment at a right angle, never
+//! states in a window around its ends, with costs for length, bends and
+//! crossings. A route may cross another net's straight segment at a right angle, never
 //! share or run along it; it may enter a container only if the container
 //! holds one of its ends, and cross a container's border only if the
 //! container holds some but not all of its ends. The edges of a bus are
@@ -380,7 +381,6 @@ impl<'a> NetRouter<'a> {
         }
     }
 
-    /// The border cell next to `outside`, on `side` of `node`'s box.
     /// The border cell next to `outside`, on `side` of its box.
     fn port_of(side: Side, outside: Point) -> Point {
         neighbour(outside, outward(side).opposite())
