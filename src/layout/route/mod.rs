@@ -158,7 +158,7 @@ fn route_one(
     (net_index, origin): (usize, usize),
     make_room: &[usize],
 ) -> Result<(Net, Vec<PlannedNet>), NoRoom> {
-    let router = NetRouter::new(net_index, planned, placement, tree);
+    let mut router = NetRouter::new(net_index, planned, placement, tree);
     let edge = placement.flow_ids[planned.flows[0]];
     let mut routed = router
         .route(grid, search, None)
@@ -222,8 +222,11 @@ struct NetRouter<'a> {
     net: u32,
     planned: &'a PlannedNet,
     placement: &'a Placement,
-    /// The containers around the net's ends, each with how many ends it holds.
+    tree: &'a Tree,
+    /// The containers around the ends the path being routed connects, each
+    /// with how many of those ends it holds, and how many ends that is.
     holders: Vec<(NodeId, usize)>,
+    connected: usize,
 }
 
 /// Where a search may start or must end.
@@ -243,25 +246,38 @@ impl<'a> NetRouter<'a> {
         placement: &'a Placement,
         tree: &'a Tree,
     ) -> NetRouter<'a> {
-        // Every container around an end, with how many ends it holds: asked
-        // at every step of the search, so counted once here.
-        let mut holders: Vec<(NodeId, usize)> = Vec::new();
-        for &(end, _, _) in &planned.ends {
-            let mut above = tree.parent(end);
-            while let Some(container) = above {
-                match holders.iter_mut().find(|(holder, _)| *holder == container) {
-                    Some((_, count)) => *count += 1,
-                    None => holders.push((container, 1)),
-                }
-                above = tree.parent(container);
-            }
-        }
-        NetRouter {
+        let mut router = NetRouter {
             net: net_index as u32,
             planned,
             placement,
-            holders,
+            tree,
+            holders: Vec::new(),
+            connected: 0,
+        };
+        router.connect(&(0..planned.ends.len()).collect::<Vec<_>>());
+        router
+    }
+
+    /// Lets the search use the containers around these ends (indices into
+    /// the planned ends): every container around an end, with how many ends
+    /// it holds, asked at every step of the search, so counted once here.
+    fn connect(&mut self, ends: &[usize]) {
+        self.holders.clear();
+        for &index in ends {
+            let mut above = self.tree.parent(self.planned.ends[index].0);
+            while let Some(container) = above {
+                match self
+                    .holders
+                    .iter_mut()
+                    .find(|(holder, _)| *holder == container)
+                {
+                    Some((_, count)) => *count += 1,
+                    None => self.holders.push((container, 1)),
+                }
+                above = self.tree.parent(container);
+            }
         }
+        self.connected = ends.len();
     }
 
     /// Routes the net; returns its paths, its ends, and the indices of the
@@ -269,12 +285,18 @@ impl<'a> NetRouter<'a> {
     /// With a `label`, the first path is one with room for the label beside
     /// it, and the label is placed before any further path is routed.
     fn route(
-        &self,
+        &mut self,
         grid: &mut Grid,
         search: &mut Search,
         label: Option<&str>,
     ) -> Option<RoutedNet> {
-        let ends = &self.planned.ends;
+        let planned = self.planned;
+        let ends = &planned.ends;
+        // A path may enter only containers around the ends it connects: a
+        // bus branch that later fails to join is drawn as a net of its own,
+        // and the lines already drawn must not run through a container that
+        // then holds none of their ends.
+        let mut joined: Vec<usize> = vec![0];
         let mut paths = Vec::new();
         let mut placed_ends = Vec::new();
         let mut leftovers = Vec::new();
@@ -289,6 +311,9 @@ impl<'a> NetRouter<'a> {
             } else {
                 (ends[index], None)
             };
+            let mut connecting = joined.clone();
+            connecting.push(index);
+            self.connect(&connecting);
             let goal = match to {
                 Some((node, side, arrow)) => Terminal::Port(node, side, arrow),
                 None => Terminal::Net(bounding(
@@ -353,6 +378,7 @@ impl<'a> NetRouter<'a> {
             }
             self.commit(grid, &path, &placed_ends);
             paths.push(corners(&path));
+            joined.push(index);
             if let Some(label) = label.filter(|_| index == 1) {
                 placed_label = Some(place_label(grid, &paths, label, self.placement, self.net)?);
             }
@@ -509,11 +535,7 @@ impl<'a> NetRouter<'a> {
             let placed = &self.placement.boxes[cell.owner as usize];
             let inside = self.ends_inside(placed.node);
             if cell.border {
-                if cell.corner
-                    || !placed.is_container
-                    || inside == 0
-                    || inside == self.planned.ends.len()
-                {
+                if cell.corner || !placed.is_container || inside == 0 || inside == self.connected {
                     return None;
                 }
                 let rect = placed.rect;
