@@ -229,6 +229,15 @@ struct NetRouter<'a> {
     connected: usize,
 }
 
+/// What an allowed step of a path does.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Into the net's own lines, making a junction: the path ends there.
+    Joins,
+    /// Into a cell, at this cost (bends not counted).
+    Enters(u32),
+}
+
 /// Where a search may start or must end.
 #[derive(Clone, Copy)]
 enum Terminal {
@@ -301,8 +310,6 @@ impl<'a> NetRouter<'a> {
         let mut placed_ends = Vec::new();
         let mut leftovers = Vec::new();
         let mut placed_label = None;
-        // The first path joins the first two ends; every further end joins
-        // the lines already drawn (a bus).
         for index in 1..ends.len() {
             // The first path runs from the first end to the second; every
             // later one from its end to the lines already drawn.
@@ -483,22 +490,42 @@ impl<'a> NetRouter<'a> {
         let mut previous = first;
         for (index, &point) in rest.iter().enumerate() {
             let next_dir = direction_between(previous, point);
-            let crossing_here = grid.cell(previous).net != NONE;
-            let turns = next_dir != dir;
-            if next_dir == dir.opposite()
-                || (turns && (crossing_here || !self.may_turn(grid, previous)))
-            {
-                return false;
-            }
-            match goal.joins(self, grid, point, next_dir) {
-                Some(joined) => return joined && index + 1 == rest.len(),
-                None if self.step_cost(grid, point, next_dir).is_none() => return false,
-                None => {}
+            match self.step(grid, goal, previous, dir, next_dir) {
+                Some((_, Step::Joins)) => return index + 1 == rest.len(),
+                Some((_, Step::Enters(_))) => {}
+                None => return false,
             }
             dir = next_dir;
             previous = point;
         }
         !crosses_itself(cells) && goal.is_reached(self, grid, previous, dir)
+    }
+
+    /// One step of a path, by the rules the search and the shapes share:
+    /// from `point`, entered travelling `dir`, on travelling `next_dir`.
+    /// A path never doubles back, goes straight on through a crossing, and
+    /// turns only where the net may turn. `None` if the step is not allowed.
+    fn step(
+        &self,
+        grid: &Grid,
+        goal: &Goal,
+        point: Point,
+        dir: Dir,
+        next_dir: Dir,
+    ) -> Option<(Point, Step)> {
+        let crossing_here = grid.cell(point).net != NONE;
+        let turns = next_dir != dir;
+        if next_dir == dir.opposite() || (turns && (crossing_here || !self.may_turn(grid, point))) {
+            return None;
+        }
+        let next = grid.step(point, next_dir)?;
+        match goal.joins(self, grid, next, next_dir) {
+            Some(true) => Some((next, Step::Joins)),
+            Some(false) => None,
+            None => self
+                .step_cost(grid, next, next_dir)
+                .map(|cost| (next, Step::Enters(cost))),
+        }
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
@@ -510,8 +537,8 @@ impl<'a> NetRouter<'a> {
     }
 
     /// The cost of stepping into `point` travelling `dir`, or `None` if the
-    /// net may not go there. The flag says the step crosses another net.
-    fn step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<(u32, bool)> {
+    /// net may not go there.
+    fn step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<u32> {
         let cell: &Cell = grid.cell(point);
         if cell.text || (cell.header && !dir.is_vertical()) {
             return None;
@@ -543,19 +570,16 @@ impl<'a> NetRouter<'a> {
                 if across_top_or_bottom != dir.is_vertical() {
                     return None;
                 }
-                return Some((STEP + BORDER, crossing));
+                return Some(STEP + BORDER);
             } else if !placed.is_container || inside == 0 {
                 return None;
             } else {
                 // Inside a container: fine where needed, but the open space
                 // between containers is the better place to run along.
-                return Some((
-                    STEP + INSIDE + if crossing { CROSSING } else { 0 },
-                    crossing,
-                ));
+                return Some(STEP + INSIDE + if crossing { CROSSING } else { 0 });
             }
         }
-        Some((STEP + if crossing { CROSSING } else { 0 }, crossing))
+        Some(STEP + if crossing { CROSSING } else { 0 })
     }
 
     /// The cells just outside `side` of `node`'s box whose border cell is a
@@ -791,7 +815,7 @@ impl Search {
             if !window.contains(start) {
                 continue;
             }
-            if let Some((cost, _)) = router.step_cost(grid, start, outward) {
+            if let Some(cost) = router.step_cost(grid, start, outward) {
                 let state = grid.index(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, goal.estimate(start));
             }
@@ -811,19 +835,13 @@ impl Search {
             }
             let crossing_here = grid.cells[cell].net != NONE;
             for next_dir in Dir::ALL {
-                if next_dir == dir.opposite() || (crossing_here && next_dir != dir) {
-                    continue;
-                }
-                let Some(next) = grid
-                    .step(point, next_dir)
-                    .filter(|&next| window.contains(next))
+                let Some((next, step)) = router
+                    .step(grid, goal, point, dir, next_dir)
+                    .filter(|&(next, _)| window.contains(next))
                 else {
                     continue;
                 };
                 let bend = if next_dir == dir { 0 } else { BEND };
-                if next_dir != dir && !router.may_turn(grid, point) {
-                    continue;
-                }
                 // Going straight on up or down through a free cell, the path
                 // is a vertical line there: the label may go beside it.
                 let passes = passed
@@ -835,27 +853,22 @@ impl Search {
                             && label.fits_beside(grid, point)
                     });
                 let layer = if passes { self.layer } else { 0 };
-                if let Some(joined) = goal.joins(router, grid, next, next_dir) {
-                    if joined {
-                        let next_state = layer + grid.index(next) * 4 + next_dir.index();
-                        self.relax(next_state, cost + STEP + bend, state as u32, 0);
-                    }
-                    continue;
-                }
-                let Some((step, _)) = router.step_cost(grid, next, next_dir) else {
-                    continue;
-                };
-                if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
-                    continue; // A path never crosses itself.
-                }
                 let next_state = layer + grid.index(next) * 4 + next_dir.index();
-                let arrival = goal.arrival_cost(next, next_dir);
-                self.relax(
-                    next_state,
-                    cost + step + bend + arrival,
-                    state as u32,
-                    goal.estimate(next),
-                );
+                match step {
+                    Step::Joins => self.relax(next_state, cost + STEP + bend, state as u32, 0),
+                    Step::Enters(step) => {
+                        if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
+                            continue; // A path never crosses itself.
+                        }
+                        let arrival = goal.arrival_cost(next, next_dir);
+                        self.relax(
+                            next_state,
+                            cost + step + bend + arrival,
+                            state as u32,
+                            goal.estimate(next),
+                        );
+                    }
+                }
             }
         }
         None

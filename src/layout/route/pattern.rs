@@ -88,7 +88,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
         }
         // Z: the middle segment on any line between the two, the open
         // space between boxes first.
-        let (low, high) = ordered(along(start), along(end));
+        let (low, high) = (along(start).min(along(end)), along(start).max(along(end)));
         let mut pivots: Vec<usize> = (low..=high).collect();
         if !forward {
             pivots.reverse();
@@ -97,7 +97,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
             in_a_box(grid, at(pivot, across(start))) || in_a_box(grid, at(pivot, across(end)))
         });
         for pivot in pivots {
-            found.push(corners(&[
+            found.push(polyline(&[
                 start,
                 at(pivot, across(start)),
                 at(pivot, across(end)),
@@ -122,7 +122,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
             } else {
                 beyond - distance
             };
-            found.push(corners(&[
+            found.push(polyline(&[
                 start,
                 at(pivot, across(start)),
                 at(pivot, across(end)),
@@ -141,7 +141,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
             towards <= then
         };
         if ahead(along(start), along(end)) && reaches {
-            found.push(corners(&[start, bend, end]));
+            found.push(polyline(&[start, bend, end]));
         }
     }
     found
@@ -243,17 +243,10 @@ fn in_a_box(grid: &Grid, point: Point) -> bool {
     grid.cell(point).owner != NONE
 }
 
-fn ordered(a: usize, b: usize) -> (usize, usize) {
-    (a.min(b), a.max(b))
-}
-
-/// `points` without repeats of the same point in a row.
-fn corners(points: &[Point]) -> Vec<Point> {
-    let mut kept: Vec<Point> = Vec::with_capacity(points.len());
-    for &point in points {
-        if kept.last() != Some(&point) {
-            kept.push(point);
-        }
-    }
+/// A polyline through `points`, a point repeated in a row kept once (a
+/// shape whose bend falls on its start or end).
+fn polyline(points: &[Point]) -> Vec<Point> {
+    let mut kept = points.to_vec();
+    kept.dedup();
     kept
 }
