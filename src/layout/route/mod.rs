@@ -8,10 +8,10 @@
 //! span a net first tries simple shapes ([`pattern`]); otherwise it is found
 //! by A* search (Hart, Nilsson and Raphael 1968) over (cell, direction)
 //! states in a window around its ends, with costs for length, bends and
-//! crossings. A route may cross another net's straight segment at a right angle, never
-//! share or run along it; it may enter a container only if the container
-//! holds one of its ends, and cross a container's border only if the
-//! container holds some but not all of its ends. The edges of a bus are
+//! crossings. A route may cross another net's straight segment at a right
+//! angle, never share or run along it; a path may enter a container only if
+//! the container holds one of the ends it connects, and cross a container's
+//! border only if the container holds some but not all of those ends. The edges of a bus are
 //! routed one by one, each later edge searching for the lines already drawn
 //! and joining them at a junction.
 
@@ -255,16 +255,15 @@ impl<'a> NetRouter<'a> {
         placement: &'a Placement,
         tree: &'a Tree,
     ) -> NetRouter<'a> {
-        let mut router = NetRouter {
+        // `route` sets the containers each path may use, path by path.
+        NetRouter {
             net: net_index as u32,
             planned,
             placement,
             tree,
             holders: Vec::new(),
             connected: 0,
-        };
-        router.connect(&(0..planned.ends.len()).collect::<Vec<_>>());
-        router
+        }
     }
 
     /// Lets the search use the containers around these ends (indices into
