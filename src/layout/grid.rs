@@ -66,6 +66,11 @@ pub struct Cell {
     pub border: bool,
     /// On a corner of the `owner` box.
     pub corner: bool,
+    /// The net whose trunk runs horizontally (or vertically) through the
+    /// cell by the track plan (see `route::tracks`), or `NONE`: other nets
+    /// may cross the trunk's line, not run along it.
+    pub kept_horizontal: u32,
+    pub kept_vertical: u32,
 }
 
 pub struct Grid {
@@ -88,6 +93,8 @@ impl Grid {
             header: false,
             border: false,
             corner: false,
+            kept_horizontal: NONE,
+            kept_vertical: NONE,
         };
         let mut grid = Grid {
             width,

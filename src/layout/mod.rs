@@ -201,25 +201,26 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Layout, LayoutEr
     // complete, so the first that succeeds is the layout. More spacing makes
     // room where a channel is too short for a label, but not where routes
     // pack tightly around a labelled one: a label that finds no room even
-    // with the most spacing has its net routed, from the least spacing on
-    // again, where the label has room (a detour, where the shortest way has
-    // none).
+    // with a little more spacing has its net routed again where the label
+    // has room (ripped up and searched for anew, a detour where the shortest
+    // way has none), which costs one search where more spacing would cost a
+    // whole layout, and then more.
     let mut make_room: Vec<usize> = Vec::new();
+    let mut slack = 0;
     let stuck = loop {
-        let mut failure = None;
-        for slack in 0..=MAX_SLACK {
-            let placement = place::place(model, &tree, options, slack);
-            match route::route(&tree, placement, &make_room) {
-                Ok(layout) => {
-                    verify::check(model, &layout);
-                    return Ok(layout);
-                }
-                Err(no_room) => failure = Some(no_room),
+        let placement = place::place(model, &tree, options, slack);
+        match route::route(&tree, placement, &make_room) {
+            Ok(layout) => {
+                verify::check(model, &layout);
+                return Ok(layout);
             }
-        }
-        match failure.expect("at least one attempt was made") {
-            route::NoRoom::Label(net, _) if !make_room.contains(&net) => make_room.push(net),
-            no_room => break no_room.edge(),
+            Err(route::NoRoom::Label(net, _))
+                if slack >= LABEL_SLACK && !make_room.contains(&net) =>
+            {
+                make_room.push(net)
+            }
+            Err(_) if slack < MAX_SLACK => slack += 1,
+            Err(no_room) => break no_room.edge(),
         }
     };
     let flow = model
@@ -235,6 +236,9 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Layout, LayoutEr
 
 /// The most extra spacing tried before giving up.
 const MAX_SLACK: usize = 16;
+/// The most extra spacing tried for a label before its net is routed again
+/// where the label has room.
+const LABEL_SLACK: usize = 2;
 
 /// An edge the router found no room for (its route or its label), even
 /// with the most spacing. A limitation of Strata, not an error in the source.

@@ -123,15 +123,17 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     // which routes cross its border when the levels above decide their sides.
     let breadth_first = breadth_first(tree);
     let mut sides: Vec<(Side, Side)> = vec![(Side::Bottom, Side::Top); flows.len()];
+    let mut skips = vec![false; flows.len()];
     let mut detours = 0;
     for &container in &breadth_first {
         let level = &mut levels[level_index(container)];
         rank_and_order(level, options, direction);
-        detours += level
-            .edges
-            .iter()
-            .filter(|&&(a, b, _)| level.ranks[a].abs_diff(level.ranks[b]) > 1)
-            .count();
+        for &(a, b, flow_index) in &level.edges {
+            if level.ranks[a].abs_diff(level.ranks[b]) > 1 {
+                skips[flow_index] = true;
+                detours += 1;
+            }
+        }
         let decided: Vec<(usize, (Side, Side))> = level
             .edges
             .iter()
@@ -155,7 +157,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         }
     }
 
-    let nets = plan_nets(&flows, &sides);
+    let nets = plan_nets(&flows, &sides, &skips);
     let mut net_of_flow = vec![0usize; flows.len()];
     for (net_index, net) in nets.iter().enumerate() {
         for &flow_index in &net.flows {
@@ -384,11 +386,13 @@ fn sides_between(level: &Level, a: usize, b: usize, direction: Direction) -> (Si
 }
 
 /// Groups edges into nets: fan-ins and fan-outs of plain arrows become one
-/// bus when the merged drawing reads exactly as those edges.
-fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)]) -> Vec<PlannedNet> {
+/// bus when the merged drawing reads exactly as those edges. An edge that
+/// skips ranks stays on its own: it may have to go around the ranks between,
+/// where a bus's trunk runs straight across one channel.
+fn plan_nets(edges: &[FlowEdge<'_>], sides: &[(Side, Side)], skips: &[bool]) -> Vec<PlannedNet> {
     let mut taken = vec![false; edges.len()];
     let mut nets = Vec::new();
-    let mergeable = |index: usize| edges[index].edge.heads == Heads::Forward;
+    let mergeable = |index: usize| edges[index].edge.heads == Heads::Forward && !skips[index];
     type Key<'a> = (NodeId, Side, EdgeStyle, Option<&'a str>);
     let key = |index: usize, at_target: bool| -> Key<'_> {
         let flow = &edges[index];

@@ -21,6 +21,7 @@ use std::collections::BinaryHeap;
 use unicode_width::UnicodeWidthStr;
 
 mod pattern;
+mod tracks;
 
 use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
@@ -37,6 +38,9 @@ const INSIDE: u32 = 1;
 const CROWDED_PORT: u32 = 8;
 /// Crossing a container's border: allowed where needed, avoided otherwise.
 const BORDER: u32 = 24;
+/// A step along a line kept for another net's trunk (the search may take
+/// it where nothing else fits; a pattern route never does).
+const ANOTHERS_TRACK: u32 = 6;
 
 /// Why routing found no layout, with the model edge that found no room.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +79,7 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
             cell.text = true;
         }
     }
+    let tracks = tracks::plan(&placement, tree, &mut grid);
     let mut search = Search::new(width * height);
 
     // Labelled nets go first, each placing its label at once, so that later
@@ -93,7 +98,7 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
             &mut search,
             &placement,
             tree,
-            planned,
+            (planned, tracks[net_index]),
             (net_index, net_index),
             make_room,
         )?;
@@ -106,7 +111,7 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
             &mut search,
             &placement,
             tree,
-            &planned,
+            (&planned, None),
             (nets.len(), origin),
             make_room,
         )?;
@@ -145,20 +150,22 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
     })
 }
 
-/// Routes one planned net and places its label; returns the net, and the
-/// bus ends that cannot join it as two-ended nets to route on their own.
-/// `(net_index, origin)`: the net's index, and that of the planned net it
-/// comes from (itself, unless it is a bus end split off).
+/// Routes one planned net (with the line kept for its trunk, if any) and
+/// places its label; returns the net, and the bus ends that cannot join it
+/// as two-ended nets to route on their own. `(net_index, origin)`: the
+/// net's index, and that of the planned net it comes from (itself, unless
+/// it is a bus end split off).
 fn route_one(
     grid: &mut Grid,
     search: &mut Search,
     placement: &Placement,
     tree: &Tree,
-    planned: &PlannedNet,
+    (planned, trunk): (&PlannedNet, Option<tracks::Trunk>),
     (net_index, origin): (usize, usize),
     make_room: &[usize],
 ) -> Result<(Net, Vec<PlannedNet>), NoRoom> {
     let mut router = NetRouter::new(net_index, planned, placement, tree);
+    router.trunk = trunk;
     let edge = placement.flow_ids[planned.flows[0]];
     let mut routed = router
         .route(grid, search, None)
@@ -227,6 +234,8 @@ struct NetRouter<'a> {
     /// with how many of those ends it holds, and how many ends that is.
     holders: Vec<(NodeId, usize)>,
     connected: usize,
+    /// The lines kept for the net's trunk (see [`tracks`]).
+    trunk: Option<tracks::Trunk>,
 }
 
 /// What an allowed step of a path does.
@@ -263,6 +272,7 @@ impl<'a> NetRouter<'a> {
             tree,
             holders: Vec::new(),
             connected: 0,
+            trunk: None,
         }
     }
 
@@ -341,12 +351,16 @@ impl<'a> NetRouter<'a> {
             // tried first, as the search would explore a large area. (Simple
             // shapes do not look for room for a label.)
             let reach = leg.reach();
-            let found =
-                if leg.goal.label.is_none() && reach.width * reach.height > SEARCH_FIRST_AREA {
-                    pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg))
-                } else {
-                    search.run(self, grid, &leg)
-                };
+            let found = if leg.goal.label.is_some() {
+                search.run(self, grid, &leg, usize::MAX)
+            } else if reach.width * reach.height > SEARCH_FIRST_AREA {
+                pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg, usize::MAX))
+            } else {
+                search
+                    .run(self, grid, &leg, FIRST_MARGIN)
+                    .or_else(|| pattern::find(self, grid, &leg))
+                    .or_else(|| search.run(self, grid, &leg, usize::MAX))
+            };
             let Some(cells) = found else {
                 if index >= 2 {
                     leftovers.push(index);
@@ -482,7 +496,9 @@ impl<'a> NetRouter<'a> {
         let Some((&first, rest)) = cells.split_first() else {
             return false;
         };
-        if self.step_cost(grid, first, outward).is_none() {
+        if self.step_cost(grid, first, outward).is_none()
+            || self.runs_along_another_track(grid, first, outward)
+        {
             return false;
         }
         let mut dir = outward;
@@ -491,8 +507,9 @@ impl<'a> NetRouter<'a> {
             let next_dir = direction_between(previous, point);
             match self.step(grid, goal, previous, dir, next_dir) {
                 Some((_, Step::Joins)) => return index + 1 == rest.len(),
-                Some((_, Step::Enters(_))) => {}
-                None => return false,
+                Some((_, Step::Enters(_)))
+                    if !self.runs_along_another_track(grid, point, next_dir) => {}
+                _ => return false,
             }
             dir = next_dir;
             previous = point;
@@ -535,9 +552,31 @@ impl<'a> NetRouter<'a> {
             .map_or(0, |&(_, count)| count)
     }
 
+    /// Whether stepping into `point` travelling `dir` runs along a line
+    /// kept for another net's trunk (crossing it is fine).
+    fn runs_along_another_track(&self, grid: &Grid, point: Point, dir: Dir) -> bool {
+        let cell = grid.cell(point);
+        let kept = if dir.is_vertical() {
+            cell.kept_vertical
+        } else {
+            cell.kept_horizontal
+        };
+        kept != NONE && kept != self.net
+    }
+
     /// The cost of stepping into `point` travelling `dir`, or `None` if the
     /// net may not go there.
     fn step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<u32> {
+        let toll = if self.runs_along_another_track(grid, point, dir) {
+            ANOTHERS_TRACK
+        } else {
+            0
+        };
+        self.base_step_cost(grid, point, dir)
+            .map(|cost| cost + toll)
+    }
+
+    fn base_step_cost(&self, grid: &Grid, point: Point, dir: Dir) -> Option<u32> {
         let cell: &Cell = grid.cell(point);
         if cell.text || (cell.header && !dir.is_vertical()) {
             return None;
@@ -745,7 +784,9 @@ impl Search {
         Search {
             layer: cells * 4,
             cost: vec![0; cells * 4],
-            parent: vec![ROOT; cells * 4],
+            // Zeroed arrays cost nothing until a search touches them (a
+            // parent is only read where `relax` wrote it).
+            parent: vec![0; cells * 4],
             stamp: vec![0; cells * 4],
             generation: 0,
             heap: BinaryHeap::new(),
@@ -758,11 +799,17 @@ impl Search {
     /// cost follows its length, not the diagram's area. Where the goal has a
     /// label, only a path that runs straight down or up through a cell
     /// beside which the label has room will do.
-    fn run(&mut self, router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
+    fn run(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        leg: &Leg,
+        widest: usize,
+    ) -> Option<Vec<Point>> {
         if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
             let states = 2 * self.layer;
             self.cost.resize(states, 0);
-            self.parent.resize(states, ROOT);
+            self.parent.resize(states, 0);
             self.stamp.resize(states, 0);
         }
         let reach = leg.reach();
@@ -791,7 +838,7 @@ impl Search {
                 return found;
             }
             let whole = window.width == grid.width && window.height == grid.height;
-            if whole {
+            if whole || margin >= widest {
                 return None;
             }
             margin *= 4;
@@ -1097,6 +1144,21 @@ impl<'a> LabelRoom<'a> {
             && !beside_another(grid, at, width, self.own)
     }
 
+    /// Whether the label at `at`, or the cells `place_label` keeps clear
+    /// around it, would lie on a line kept for another net's trunk.
+    fn on_another_track(&self, grid: &Grid, at: Point) -> bool {
+        let row = (at.x.saturating_sub(2)..=at.x + self.width + 1).map(|x| Point { x, y: at.y });
+        let below = (at.x..at.x + self.width).map(|x| Point { x, y: at.y + 1 });
+        row.chain(below)
+            .filter(|point| point.x < grid.width && point.y < grid.height)
+            .any(|point| {
+                let cell = grid.cell(point);
+                [cell.kept_horizontal, cell.kept_vertical]
+                    .iter()
+                    .any(|&kept| kept != NONE && kept != self.own)
+            })
+    }
+
     /// The places beside a vertical line cell at `point`: to the right of
     /// the line, else to its left.
     fn beside(&self, point: Point) -> [Option<Point>; 2] {
@@ -1134,12 +1196,13 @@ fn place_label(
 ) -> Option<TextRun> {
     let room = LabelRoom::new(label, placement, own);
     let width = room.width;
-    // Beside a vertical segment, where the label keeps the most rows clear
-    // of borders above and below: a label right under a box would wall in
-    // the box's other ports, while the middle of a channel leaves room to
-    // go around it.
+    // Beside a vertical segment, off the lines kept for other nets' trunks
+    // if it can be, and where the label keeps the most rows clear of
+    // borders above and below: a label right under a box would wall in the
+    // box's other ports, while the middle of a channel leaves room to go
+    // around it.
     let beside_vertical = |grid: &Grid| -> Option<Point> {
-        let mut best: Option<(usize, Point)> = None;
+        let mut best: Option<((bool, usize), Point)> = None;
         for path in paths {
             for point in super::path_cells(path) {
                 let cell = grid.cell(point);
@@ -1154,11 +1217,12 @@ fn place_label(
                         .take_while(|&reach| room.fits(grid, at, reach))
                         .last()
                         .unwrap_or(2);
-                    if clearance == LABEL_CLEARANCE {
+                    let score = (!room.on_another_track(grid, at), clearance);
+                    if score == (true, LABEL_CLEARANCE) {
                         return Some(at);
                     }
-                    if best.is_none_or(|(most, _)| clearance > most) {
-                        best = Some((clearance, at));
+                    if best.is_none_or(|(most, _)| score > most) {
+                        best = Some((score, at));
                     }
                 }
             }

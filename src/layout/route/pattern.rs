@@ -5,6 +5,7 @@
 //! by the rules the search follows, so a pattern route is always one the
 //! search could have found (if not always the cheapest).
 
+use super::tracks::Trunk;
 use super::{Goal, Leg, NetRouter, Terminal};
 use crate::layout::Point;
 use crate::layout::grid::{Dir, Grid, NONE};
@@ -14,35 +15,53 @@ const PORTS_TRIED: usize = 8;
 
 /// The cells of a legal route of a simple shape for `leg`, if one fits.
 pub(super) fn find(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
-    let starts = cheapest(&leg.starts);
     match leg.goal.terminal {
-        Terminal::Port(..) => to_port(router, grid, &starts, leg),
-        Terminal::Net(_) => to_net(router, grid, &starts, leg),
+        Terminal::Port(..) => to_port(router, grid, leg),
+        Terminal::Net(_) => to_net(router, grid, &cheapest(&leg.starts, PORTS_TRIED), leg),
     }
 }
 
-/// Up to `PORTS_TRIED` port cells, cheapest first (ties in border order).
-fn cheapest(ports: &[(Point, u32)]) -> Vec<Point> {
+/// Up to `limit` port cells, cheapest first (ties in border order).
+fn cheapest(ports: &[(Point, u32)], limit: usize) -> Vec<Point> {
     let mut sorted = ports.to_vec();
     sorted.sort_by_key(|&(_, cost)| cost);
     sorted
         .into_iter()
-        .take(PORTS_TRIED)
+        .take(limit)
         .map(|(point, _)| point)
         .collect()
 }
 
-/// Port to port: a straight line where ports line up, else one bend (L),
+/// Port to port: along the lines the track plan kept for the net, from any
+/// pair of ports; else a straight line where ports line up, one bend (L),
 /// or two (Z between ranks, U around to a side facing the same way).
-fn to_port(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> Option<Vec<Point>> {
+fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
     let (outward, goal) = (leg.outward, &leg.goal);
     let inward = goal.inward;
-    let ends = cheapest(&goal.ports);
     let legal = |corners: &[Point]| {
         let cells = crate::layout::path_cells(corners);
         router.is_legal(grid, &cells, leg).then_some(cells)
     };
-    for &start in starts {
+    if let Some(trunk) = router.trunk {
+        let (starts, ends) = (
+            cheapest(&leg.starts, usize::MAX),
+            cheapest(&goal.ports, usize::MAX),
+        );
+        for &start in &starts {
+            for &end in &ends {
+                if let Some(cells) =
+                    on_trunk(trunk, start, outward, end, inward).and_then(|corners| legal(&corners))
+                {
+                    return Some(cells);
+                }
+            }
+        }
+    }
+    let (starts, ends) = (
+        cheapest(&leg.starts, PORTS_TRIED),
+        cheapest(&goal.ports, PORTS_TRIED),
+    );
+    for &start in &starts {
         for &end in &ends {
             if let Some(cells) = shapes(grid, start, outward, end, inward)
                 .into_iter()
@@ -55,15 +74,23 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> 
     None
 }
 
-/// Candidate corner lists from `start` (left travelling `outward`) to `end`
-/// (reached travelling `inward`), simplest first.
-fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> Vec<Vec<Point>> {
-    let vertical = outward.is_vertical();
-    // Coordinates along the axis of `outward`, and across it.
-    let along = |point: Point| if vertical { point.y } else { point.x };
-    let across = |point: Point| if vertical { point.x } else { point.y };
-    let at = |along: usize, across: usize| {
-        if vertical {
+/// Coordinates along the axis a route leaves its start in, and across it.
+#[derive(Clone, Copy)]
+struct Frame {
+    vertical: bool,
+}
+
+impl Frame {
+    fn along(self, point: Point) -> usize {
+        if self.vertical { point.y } else { point.x }
+    }
+
+    fn across(self, point: Point) -> usize {
+        if self.vertical { point.x } else { point.y }
+    }
+
+    fn at(self, along: usize, across: usize) -> Point {
+        if self.vertical {
             Point {
                 x: across,
                 y: along,
@@ -74,7 +101,64 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
                 y: across,
             }
         }
+    }
+}
+
+/// The corners of a route from `start` to `end` along the net's kept lines
+/// (lines run across the axis the ports face along), if its ends face
+/// each other across them.
+fn on_trunk(
+    trunk: Trunk,
+    start: Point,
+    outward: Dir,
+    end: Point,
+    inward: Dir,
+) -> Option<Vec<Point>> {
+    if inward != outward {
+        return None;
+    }
+    let frame = Frame {
+        vertical: outward.is_vertical(),
     };
+    let (from, to) = (frame.along(start), frame.along(end));
+    let forward = matches!(outward, Dir::Down | Dir::Right);
+    let corners = match trunk {
+        Trunk::Straight(line) => {
+            if line < from.min(to) || line > from.max(to) {
+                return None;
+            }
+            vec![
+                start,
+                frame.at(line, frame.across(start)),
+                frame.at(line, frame.across(end)),
+                end,
+            ]
+        }
+        Trunk::Around { out, side, back } => {
+            let (first, second) = if forward { (out, back) } else { (back, out) };
+            vec![
+                start,
+                frame.at(first, frame.across(start)),
+                frame.at(first, side),
+                frame.at(second, side),
+                frame.at(second, frame.across(end)),
+                end,
+            ]
+        }
+    };
+    Some(polyline(&corners))
+}
+
+/// Candidate corner lists from `start` (left travelling `outward`) to `end`
+/// (reached travelling `inward`), simplest first.
+fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> Vec<Vec<Point>> {
+    let frame = Frame {
+        vertical: outward.is_vertical(),
+    };
+    let vertical = frame.vertical;
+    let along = |point: Point| frame.along(point);
+    let across = |point: Point| frame.across(point);
+    let at = |along: usize, across: usize| frame.at(along, across);
     let forward = matches!(outward, Dir::Down | Dir::Right);
     let ahead = |from: usize, to: usize| if forward { to >= from } else { to <= from };
     let mut found = Vec::new();
@@ -151,17 +235,21 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
 const U_REACH: usize = 8;
 
 /// Port to the net's own lines (a bus branch): straight on until a line of
-/// the net, or one bend onto it.
+/// the net, or one bend onto it, on the net's track first.
 fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> Option<Vec<Point>> {
     let (outward, goal) = (leg.outward, &leg.goal);
     let bounds = goal.bounds;
-    let within = |point: Point| {
-        point.x + 1 >= bounds.x
-            && point.x <= bounds.right() + 1
-            && point.y + 1 >= bounds.y
-            && point.y <= bounds.bottom() + 1
+    let vertical = outward.is_vertical();
+    let along = |point: Point| if vertical { point.y } else { point.x };
+    // A line level with the net's lines, from which a walk across may meet them.
+    let level = |point: Point| {
+        if vertical {
+            point.y + 1 >= bounds.y && point.y <= bounds.bottom() + 1
+        } else {
+            point.x + 1 >= bounds.x && point.x <= bounds.right() + 1
+        }
     };
-    let (left, right) = if outward.is_vertical() {
+    let (left, right) = if vertical {
         (Dir::Left, Dir::Right)
     } else {
         (Dir::Up, Dir::Down)
@@ -170,24 +258,13 @@ fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> O
         // Walk out of the port: each cell of the walk is a place to turn.
         let mut trunk = vec![start];
         let mut point = start;
-        loop {
-            if within(point) {
-                for side in [left, right] {
-                    if let Some(cells) = walk_to_net(router, grid, &trunk, side, goal)
-                        && router.is_legal(grid, &cells, leg)
-                    {
-                        return Some(cells);
-                    }
-                }
-            }
-            let Some(next) = grid.step(point, outward) else {
-                break;
-            };
+        while let Some(next) = grid.step(point, outward) {
             if let Some(joined) = goal.joins(router, grid, next, outward) {
                 trunk.push(next);
                 if joined && router.is_legal(grid, &trunk, leg) {
                     return Some(trunk);
                 }
+                trunk.pop();
                 break;
             }
             if router.step_cost(grid, next, outward).is_none() || !toward(point, outward, goal) {
@@ -195,6 +272,23 @@ fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> O
             }
             trunk.push(next);
             point = next;
+        }
+        let mut turns: Vec<usize> = (0..trunk.len())
+            .filter(|&index| level(trunk[index]))
+            .collect();
+        let line = match router.trunk {
+            Some(Trunk::Straight(line)) => Some(line),
+            _ => None,
+        };
+        turns.sort_by_key(|&index| Some(along(trunk[index])) != line);
+        for index in turns {
+            for side in [left, right] {
+                if let Some(cells) = walk_to_net(router, grid, &trunk[..=index], side, goal)
+                    && router.is_legal(grid, &cells, leg)
+                {
+                    return Some(cells);
+                }
+            }
         }
     }
     None
