@@ -38,12 +38,9 @@ struct Cell {
     /// A box border runs through the cell (ports keep the border's style).
     border: Option<Shape>,
     /// Which net drew the cell's line, to tell a crossing from a junction.
-    net: Option<usize>,
+    net: Option<u32>,
     crossed: bool,
     glyph: Option<char>,
-    /// Zero-width characters that follow the glyph (accents, variation
-    /// selectors, joiners), written with it.
-    combining: Option<Box<str>>,
     /// The second cell of a wide character.
     continuation: bool,
 }
@@ -71,7 +68,7 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
             EdgeStyle::Thick => Stroke::Thick,
         };
         for path in &net.paths {
-            canvas.draw_path(index, &path_cells(path), stroke);
+            canvas.draw_path(index as u32, &path_cells(path), stroke);
         }
         for end in &net.ends {
             if end.arrow {
@@ -131,9 +128,14 @@ impl Arrow {
     }
 }
 
+/// The cells, row after row; a cell is kept small, as a large diagram has
+/// millions of them.
 struct Canvas {
     width: usize,
     cells: Vec<Cell>,
+    /// Zero-width characters that follow a cell's glyph (accents, variation
+    /// selectors, joiners), written with it; by cell index.
+    combining: std::collections::BTreeMap<usize, String>,
 }
 
 impl Canvas {
@@ -141,6 +143,7 @@ impl Canvas {
         Canvas {
             width,
             cells: vec![Cell::default(); width * height],
+            combining: std::collections::BTreeMap::new(),
         }
     }
 
@@ -181,7 +184,7 @@ impl Canvas {
         }
     }
 
-    fn draw_path(&mut self, net: usize, cells: &[Point], stroke: Stroke) {
+    fn draw_path(&mut self, net: u32, cells: &[Point], stroke: Stroke) {
         for (index, &point) in cells.iter().enumerate() {
             let mut bits = 0;
             for neighbour in [
@@ -231,10 +234,8 @@ impl Canvas {
             if width == 0 {
                 // Kept with the character before it, as the layout measured.
                 if let Some(point) = last {
-                    let cell = self.cell_mut(point);
-                    let mut combining = cell.combining.take().map(String::from).unwrap_or_default();
-                    combining.push(c);
-                    cell.combining = Some(combining.into_boxed_str());
+                    let index = point.y * self.width + point.x;
+                    self.combining.entry(index).or_default().push(c);
                 }
                 continue;
             }
@@ -249,15 +250,17 @@ impl Canvas {
     }
 
     fn into_string(self, charset: Charset) -> String {
-        let mut out = String::new();
-        for row in self.cells.chunks(self.width.max(1)) {
-            let mut line = String::new();
-            for cell in row {
+        let width = self.width.max(1);
+        let mut out = String::with_capacity(self.cells.len() + self.cells.len() / width);
+        let mut line = String::new();
+        for (row_index, row) in self.cells.chunks(width).enumerate() {
+            line.clear();
+            for (column, cell) in row.iter().enumerate() {
                 if cell.continuation {
                     continue;
                 }
                 line.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
-                if let Some(combining) = &cell.combining {
+                if let Some(combining) = self.combining.get(&(row_index * width + column)) {
                     line.push_str(combining);
                 }
             }
