@@ -4,8 +4,9 @@
 //! or label found no room (the caller then places again with more spacing,
 //! or names the net in `make_room`: a net named there whose label finds no
 //! room beside its route is ripped up and routed again, by a search that
-//! takes only a route with room for the label beside it). Across a large
-//! span a net first tries simple shapes ([`pattern`]); otherwise it is found
+//! takes only a route with room for the label beside it). Before any net is
+//! routed, [`tracks`] keeps channel lines for the nets' trunks. Across a
+//! large span a net first tries simple shapes on them ([`pattern`]); otherwise it is found
 //! by A* search (Hart, Nilsson and Raphael 1968) over (cell, direction)
 //! states in a window around its ends, with costs for length, bends and
 //! crossings. A route may cross another net's straight segment at a right

@@ -18,7 +18,7 @@
 
 use super::NONE;
 use crate::layout::grid::Grid;
-use crate::layout::place::Placement;
+use crate::layout::place::{Placement, PlannedNet};
 use crate::layout::tree::Tree;
 use crate::layout::{Point, Rect, Side};
 use crate::model::{Direction, NodeId};
@@ -46,12 +46,7 @@ pub(super) fn plan(placement: &Placement, tree: &Tree, grid: &mut Grid) -> Vec<O
         .nets
         .iter()
         .enumerate()
-        .filter_map(|(net, planned)| {
-            want(placement, tree, grid, axis, net, &planned.ends).map(|want| Want {
-                labelled: planned.label.is_some(),
-                ..want
-            })
-        })
+        .filter_map(|(net, planned)| want(placement, tree, grid, axis, net, planned))
         .collect();
     wanted.sort_by_key(|want| (want.low, want.net));
 
@@ -112,8 +107,9 @@ fn want(
     grid: &Grid,
     axis: Axis,
     net: usize,
-    ends: &[(NodeId, Side, bool)],
+    planned: &PlannedNet,
 ) -> Option<Want> {
+    let ends = &planned.ends;
     let (forward, backward) = axis.sides();
     let rect = |node: NodeId| placement.boxes[placement.box_of[node.index()]].rect;
     let mut beside = (None::<usize>, None::<usize>);
@@ -162,7 +158,7 @@ fn want(
         low,
         high,
         owner,
-        labelled: false,
+        labelled: planned.label.is_some(),
     })
 }
 
