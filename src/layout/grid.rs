@@ -2,6 +2,7 @@
 //! runs through it and in which directions, and which cells text occupies.
 
 use super::{PlacedBox, Point, Rect};
+use crate::model::Direction;
 use unicode_width::UnicodeWidthStr;
 
 /// A direction of travel, and of a line leaving a cell.
@@ -38,8 +39,108 @@ impl Dir {
         matches!(self, Dir::Up | Dir::Down)
     }
 
+    /// Down or right: towards growing coordinates.
+    pub fn is_forward(self) -> bool {
+        matches!(self, Dir::Down | Dir::Right)
+    }
+
     pub fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// Coordinates along an axis (`y` for a vertical one, `x` otherwise) and
+/// across it, so that one piece of code serves both directions.
+#[derive(Clone, Copy)]
+pub struct Axis {
+    vertical: bool,
+}
+
+impl Axis {
+    /// The axis of travel in `dir`.
+    pub fn of(dir: Dir) -> Axis {
+        Axis {
+            vertical: dir.is_vertical(),
+        }
+    }
+
+    /// The rank axis of a diagram laid out in `direction`.
+    pub fn of_ranks(direction: Direction) -> Axis {
+        Axis {
+            vertical: direction == Direction::Down,
+        }
+    }
+
+    pub fn is_vertical(self) -> bool {
+        self.vertical
+    }
+
+    pub fn along(self, point: Point) -> usize {
+        if self.vertical { point.y } else { point.x }
+    }
+
+    pub fn across(self, point: Point) -> usize {
+        if self.vertical { point.x } else { point.y }
+    }
+
+    pub fn at(self, along: usize, across: usize) -> Point {
+        if self.vertical {
+            Point {
+                x: across,
+                y: along,
+            }
+        } else {
+            Point {
+                x: along,
+                y: across,
+            }
+        }
+    }
+
+    /// The grid's size along the axis, and across it.
+    pub fn len(self, grid: &Grid) -> usize {
+        if self.vertical {
+            grid.height
+        } else {
+            grid.width
+        }
+    }
+
+    pub fn across_len(self, grid: &Grid) -> usize {
+        if self.vertical {
+            grid.width
+        } else {
+            grid.height
+        }
+    }
+
+    /// A rectangle's first and last coordinate along the axis, and across it.
+    pub fn along_extent(self, rect: Rect) -> (usize, usize) {
+        let far = Point {
+            x: rect.right(),
+            y: rect.bottom(),
+        };
+        (
+            self.along(Point {
+                x: rect.x,
+                y: rect.y,
+            }),
+            self.along(far),
+        )
+    }
+
+    pub fn across_extent(self, rect: Rect) -> (usize, usize) {
+        let far = Point {
+            x: rect.right(),
+            y: rect.bottom(),
+        };
+        (
+            self.across(Point {
+                x: rect.x,
+                y: rect.y,
+            }),
+            self.across(far),
+        )
     }
 }
 

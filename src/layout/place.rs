@@ -124,15 +124,11 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
     let breadth_first = breadth_first(tree);
     let mut sides: Vec<(Side, Side)> = vec![(Side::Bottom, Side::Top); flows.len()];
     let mut skips = vec![false; flows.len()];
-    let mut detours = 0;
     for &container in &breadth_first {
         let level = &mut levels[level_index(container)];
         rank_and_order(level, options, direction);
         for &(a, b, flow_index) in &level.edges {
-            if level.ranks[a].abs_diff(level.ranks[b]) > 1 {
-                skips[flow_index] = true;
-                detours += 1;
-            }
+            skips[flow_index] = level.ranks[a].abs_diff(level.ranks[b]) > 1;
         }
         let decided: Vec<(usize, (Side, Side))> = level
             .edges
@@ -284,7 +280,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
         nets,
         flow_ids: flows.iter().map(|flow| flow.id).collect(),
         direction,
-        detours,
+        detours: skips.iter().filter(|&&skips| skips).count(),
     }
 }
 

@@ -58,6 +58,39 @@ impl Tree {
         }
     }
 
+    /// Whether `container` holds `node`, at any depth (not itself).
+    pub fn contains(&self, container: NodeId, node: NodeId) -> bool {
+        let mut above = self.parent(node);
+        while let Some(current) = above {
+            if current == container {
+                return true;
+            }
+            if self.depth[current.index()] <= self.depth[container.index()] {
+                return false;
+            }
+            above = self.parent(current);
+        }
+        false
+    }
+
+    /// The lowest container holding all of `nodes` (`None`: the top level).
+    pub fn lowest_common_container(
+        &self,
+        mut nodes: impl Iterator<Item = NodeId>,
+    ) -> Option<NodeId> {
+        let first = nodes.next()?;
+        let mut common = self.parent(first);
+        for node in nodes {
+            while let Some(container) = common {
+                if self.contains(container, node) {
+                    break;
+                }
+                common = self.parent(container);
+            }
+        }
+        common
+    }
+
     /// The container in which an edge between `a` and `b` is laid out (their
     /// lowest common container, `None` for the top level), with the children
     /// of that container that hold `a` and `b`.

@@ -147,8 +147,13 @@ impl Canvas {
         }
     }
 
+    fn index(&self, point: Point) -> usize {
+        point.y * self.width + point.x
+    }
+
     fn cell_mut(&mut self, point: Point) -> &mut Cell {
-        &mut self.cells[point.y * self.width + point.x]
+        let index = self.index(point);
+        &mut self.cells[index]
     }
 
     fn draw_box(&mut self, rect: crate::layout::Rect, shape: Shape) {
@@ -234,7 +239,7 @@ impl Canvas {
             if width == 0 {
                 // Kept with the character before it, as the layout measured.
                 if let Some(point) = last {
-                    let index = point.y * self.width + point.x;
+                    let index = self.index(point);
                     self.combining.entry(index).or_default().push(c);
                 }
                 continue;

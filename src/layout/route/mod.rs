@@ -348,9 +348,10 @@ impl<'a> NetRouter<'a> {
                 goal,
             };
             // Where the ends are near each other the search is cheap and
-            // finds the best route; across a large diagram a simple shape is
-            // tried first, as the search would explore a large area. (Simple
-            // shapes do not look for room for a label.)
+            // finds the best route (if it fails near the ends, simple shapes
+            // come before a wider search); across a large diagram a simple
+            // shape is tried first, as the search would explore a large
+            // area. (Simple shapes do not look for room for a label.)
             let reach = leg.reach();
             let found = if leg.goal.label.is_some() {
                 search.run(self, grid, &leg, usize::MAX)
@@ -491,7 +492,9 @@ impl<'a> NetRouter<'a> {
     /// Whether `cells` is a path the search could take for `leg`: starting
     /// at a start cell, every step allowed, turns only where
     /// the net may turn, straight on through crossings, no cell twice, and
-    /// ending where the goal is reached.
+    /// ending where the goal is reached. Stricter than the search in one
+    /// way: it never runs along a line kept for another net (the search
+    /// only pays a toll there), so a pattern route never spoils the plan.
     fn is_legal(&self, grid: &Grid, cells: &[Point], leg: &Leg) -> bool {
         let (outward, goal) = (leg.outward, &leg.goal);
         let Some((&first, rest)) = cells.split_first() else {
@@ -1145,19 +1148,15 @@ impl<'a> LabelRoom<'a> {
             && !beside_another(grid, at, width, self.own)
     }
 
-    /// Whether the label at `at`, or the cells `place_label` keeps clear
-    /// around it, would lie on a line kept for another net's trunk.
+    /// Whether the label at `at`, or the cells kept clear around it, would
+    /// lie on a line kept for another net's trunk.
     fn on_another_track(&self, grid: &Grid, at: Point) -> bool {
-        let row = (at.x.saturating_sub(2)..=at.x + self.width + 1).map(|x| Point { x, y: at.y });
-        let below = (at.x..at.x + self.width).map(|x| Point { x, y: at.y + 1 });
-        row.chain(below)
-            .filter(|point| point.x < grid.width && point.y < grid.height)
-            .any(|point| {
-                let cell = grid.cell(point);
-                [cell.kept_horizontal, cell.kept_vertical]
-                    .iter()
-                    .any(|&kept| kept != NONE && kept != self.own)
-            })
+        kept_clear(grid, at, self.width).any(|point| {
+            let cell = grid.cell(point);
+            [cell.kept_horizontal, cell.kept_vertical]
+                .iter()
+                .any(|&kept| kept != NONE && kept != self.own)
+        })
     }
 
     /// The places beside a vertical line cell at `point`: to the right of
@@ -1263,21 +1262,28 @@ fn place_label(
     }?;
     // Keep the label's surroundings free of other nets for good: no line may
     // later come to touch it or run where it would read as that line's label.
-    let mut reserve = |point: Point| {
-        if point.x < grid.width && point.y < grid.height && grid.cell(point).net == NONE {
-            grid.cell_mut(point).text = true;
+    let clear: Vec<Point> = kept_clear(grid, at, width).collect();
+    for point in clear {
+        let cell = grid.cell_mut(point);
+        if cell.net == NONE {
+            cell.text = true;
         }
-    };
-    for x in at.x.saturating_sub(2)..=at.x + width + 1 {
-        reserve(Point { x, y: at.y });
-    }
-    for x in at.x..at.x + width {
-        reserve(Point { x, y: at.y + 1 });
     }
     Some(TextRun {
         at,
         text: label.to_owned(),
     })
+}
+
+/// The cells a label at `at`, `width` cells wide, keeps clear of other
+/// nets: its row from two cells before it to one after, and the cells
+/// under it.
+fn kept_clear(grid: &Grid, at: Point, width: usize) -> impl Iterator<Item = Point> {
+    let (grid_width, grid_height) = (grid.width, grid.height);
+    let row = (at.x.saturating_sub(2)..=at.x + width + 1).map(move |x| Point { x, y: at.y });
+    let below = (at.x..at.x + width).map(move |x| Point { x, y: at.y + 1 });
+    row.chain(below)
+        .filter(move |point| point.x < grid_width && point.y < grid_height)
 }
 
 /// Whether the row of `point`, inside the container that holds it, crosses

@@ -8,7 +8,7 @@
 use super::tracks::Trunk;
 use super::{Goal, Leg, NetRouter, Terminal};
 use crate::layout::Point;
-use crate::layout::grid::{Dir, Grid, NONE};
+use crate::layout::grid::{Axis, Dir, Grid, NONE};
 
 /// How many of the cheapest ports at each end the shapes are tried from.
 const PORTS_TRIED: usize = 8;
@@ -74,36 +74,6 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
     None
 }
 
-/// Coordinates along the axis a route leaves its start in, and across it.
-#[derive(Clone, Copy)]
-struct Frame {
-    vertical: bool,
-}
-
-impl Frame {
-    fn along(self, point: Point) -> usize {
-        if self.vertical { point.y } else { point.x }
-    }
-
-    fn across(self, point: Point) -> usize {
-        if self.vertical { point.x } else { point.y }
-    }
-
-    fn at(self, along: usize, across: usize) -> Point {
-        if self.vertical {
-            Point {
-                x: across,
-                y: along,
-            }
-        } else {
-            Point {
-                x: along,
-                y: across,
-            }
-        }
-    }
-}
-
 /// The corners of a route from `start` to `end` along the net's kept lines
 /// (lines run across the axis the ports face along), if its ends face
 /// each other across them.
@@ -117,11 +87,8 @@ fn on_trunk(
     if inward != outward {
         return None;
     }
-    let frame = Frame {
-        vertical: outward.is_vertical(),
-    };
+    let frame = Axis::of(outward);
     let (from, to) = (frame.along(start), frame.along(end));
-    let forward = matches!(outward, Dir::Down | Dir::Right);
     let corners = match trunk {
         Trunk::Straight(line) => {
             if line < from.min(to) || line > from.max(to) {
@@ -135,7 +102,11 @@ fn on_trunk(
             ]
         }
         Trunk::Around { out, side, back } => {
-            let (first, second) = if forward { (out, back) } else { (back, out) };
+            let (first, second) = if outward.is_forward() {
+                (out, back)
+            } else {
+                (back, out)
+            };
             vec![
                 start,
                 frame.at(first, frame.across(start)),
@@ -152,14 +123,11 @@ fn on_trunk(
 /// Candidate corner lists from `start` (left travelling `outward`) to `end`
 /// (reached travelling `inward`), simplest first.
 fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> Vec<Vec<Point>> {
-    let frame = Frame {
-        vertical: outward.is_vertical(),
-    };
-    let vertical = frame.vertical;
+    let frame = Axis::of(outward);
     let along = |point: Point| frame.along(point);
     let across = |point: Point| frame.across(point);
     let at = |along: usize, across: usize| frame.at(along, across);
-    let forward = matches!(outward, Dir::Down | Dir::Right);
+    let forward = outward.is_forward();
     let ahead = |from: usize, to: usize| if forward { to >= from } else { to <= from };
     let mut found = Vec::new();
     if inward == outward {
@@ -193,7 +161,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
         if across(start) == across(end) {
             return found;
         }
-        let limit = if vertical { grid.height } else { grid.width };
+        let limit = frame.len(grid);
         let beyond = if forward {
             along(start).max(along(end))
         } else {
@@ -216,10 +184,9 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
     } else {
         // L: one bend where the two lines meet.
         let bend = at(along(end), across(start));
-        let then = if inward.is_vertical() { bend.y } else { bend.x };
-        let towards = if inward.is_vertical() { end.y } else { end.x };
-        let inward_forward = matches!(inward, Dir::Down | Dir::Right);
-        let reaches = if inward_forward {
+        let inward_axis = Axis::of(inward);
+        let (then, towards) = (inward_axis.along(bend), inward_axis.along(end));
+        let reaches = if inward.is_forward() {
             towards >= then
         } else {
             towards <= then
@@ -238,52 +205,45 @@ const U_REACH: usize = 8;
 /// the net, or one bend onto it, on the net's track first.
 fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> Option<Vec<Point>> {
     let (outward, goal) = (leg.outward, &leg.goal);
-    let bounds = goal.bounds;
-    let vertical = outward.is_vertical();
-    let along = |point: Point| if vertical { point.y } else { point.x };
+    let axis = Axis::of(outward);
     // A line level with the net's lines, from which a walk across may meet them.
-    let level = |point: Point| {
-        if vertical {
-            point.y + 1 >= bounds.y && point.y <= bounds.bottom() + 1
-        } else {
-            point.x + 1 >= bounds.x && point.x <= bounds.right() + 1
-        }
-    };
-    let (left, right) = if vertical {
+    let (first, last) = axis.along_extent(goal.bounds);
+    let level = |point: Point| axis.along(point) + 1 >= first && axis.along(point) <= last + 1;
+    let (left, right) = if axis.is_vertical() {
         (Dir::Left, Dir::Right)
     } else {
         (Dir::Up, Dir::Down)
     };
+    let planned_line = match router.trunk {
+        Some(Trunk::Straight(line)) => Some(line),
+        _ => None,
+    };
     for &start in starts {
         // Walk out of the port: each cell of the walk is a place to turn.
-        let mut trunk = vec![start];
+        let mut walk = vec![start];
         let mut point = start;
         while let Some(next) = grid.step(point, outward) {
             if let Some(joined) = goal.joins(router, grid, next, outward) {
-                trunk.push(next);
-                if joined && router.is_legal(grid, &trunk, leg) {
-                    return Some(trunk);
+                walk.push(next);
+                if joined && router.is_legal(grid, &walk, leg) {
+                    return Some(walk);
                 }
-                trunk.pop();
+                walk.pop();
                 break;
             }
             if router.step_cost(grid, next, outward).is_none() || !toward(point, outward, goal) {
                 break;
             }
-            trunk.push(next);
+            walk.push(next);
             point = next;
         }
-        let mut turns: Vec<usize> = (0..trunk.len())
-            .filter(|&index| level(trunk[index]))
+        let mut turns: Vec<usize> = (0..walk.len())
+            .filter(|&index| level(walk[index]))
             .collect();
-        let line = match router.trunk {
-            Some(Trunk::Straight(line)) => Some(line),
-            _ => None,
-        };
-        turns.sort_by_key(|&index| Some(along(trunk[index])) != line);
+        turns.sort_by_key(|&index| Some(axis.along(walk[index])) != planned_line);
         for index in turns {
             for side in [left, right] {
-                if let Some(cells) = walk_to_net(router, grid, &trunk[..=index], side, goal)
+                if let Some(cells) = walk_to_net(router, grid, &walk[..=index], side, goal)
                     && router.is_legal(grid, &cells, leg)
                 {
                     return Some(cells);
@@ -294,17 +254,17 @@ fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> O
     None
 }
 
-/// From the end of `trunk`, straight on in `dir` until the net's lines:
+/// From the end of `walk`, straight on in `dir` until the net's lines:
 /// the whole path if they are met where a junction can be made.
 fn walk_to_net(
     router: &NetRouter<'_>,
     grid: &Grid,
-    trunk: &[Point],
+    walk: &[Point],
     dir: Dir,
     goal: &Goal,
 ) -> Option<Vec<Point>> {
-    let mut point = *trunk.last().expect("a trunk has a cell");
-    let mut cells = trunk.to_vec();
+    let mut point = *walk.last().expect("a walk has a cell");
+    let mut cells = walk.to_vec();
     loop {
         if !toward(point, dir, goal) {
             return None;

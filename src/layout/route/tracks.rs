@@ -17,10 +17,10 @@
 //! diagram, and a line back in before its entered end.
 
 use super::NONE;
-use crate::layout::grid::Grid;
+use crate::layout::grid::{Axis, Grid};
 use crate::layout::place::{Placement, PlannedNet};
 use crate::layout::tree::Tree;
-use crate::layout::{Point, Rect, Side};
+use crate::layout::{Point, Side};
 use crate::model::{Direction, NodeId};
 
 /// The lines kept for a net's trunk. Lines are rows going down and columns
@@ -41,7 +41,7 @@ pub(super) enum Trunk {
 /// grid (`Cell::kept_horizontal`, `Cell::kept_vertical`); returns each
 /// planned net's trunk.
 pub(super) fn plan(placement: &Placement, tree: &Tree, grid: &mut Grid) -> Vec<Option<Trunk>> {
-    let axis = Axis(placement.direction);
+    let axis = Axis::of_ranks(placement.direction);
     let mut wanted: Vec<Want> = placement
         .nets
         .iter()
@@ -51,15 +51,13 @@ pub(super) fn plan(placement: &Placement, tree: &Tree, grid: &mut Grid) -> Vec<O
     wanted.sort_by_key(|want| (want.low, want.net));
 
     let mut lines = Lines {
-        open: vec![None; axis.lines(grid)],
-        kept: vec![Vec::new(); axis.lines(grid)],
+        open: vec![None; axis.len(grid)],
+        kept: vec![Vec::new(); axis.len(grid)],
         sides: vec![Vec::new(); axis.across_len(grid)],
-        beyond: axis.across_extent(Rect {
-            x: 0,
-            y: 0,
-            width: placement.width.max(1),
-            height: placement.height.max(1),
-        }),
+        first_side: axis.across(Point {
+            x: placement.width,
+            y: placement.height,
+        }) + 1,
     };
     let mut trunks = vec![None; placement.nets.len()];
     for want in wanted {
@@ -110,7 +108,7 @@ fn want(
     planned: &PlannedNet,
 ) -> Option<Want> {
     let ends = &planned.ends;
-    let (forward, backward) = axis.sides();
+    let (forward, backward) = facing_sides(placement.direction);
     let rect = |node: NodeId| placement.boxes[placement.box_of[node.index()]].rect;
     let mut beside = (None::<usize>, None::<usize>);
     let mut reach = (0, usize::MAX);
@@ -143,7 +141,7 @@ fn want(
         return None;
     }
     let reach = (reach.0.max(beside.0), reach.1.min(beside.1));
-    let container = lowest_common_container(tree, ends.iter().map(|&(node, _, _)| node));
+    let container = tree.lowest_common_container(ends.iter().map(|&(node, _, _)| node));
     let owner = container.map_or(NONE, |node| placement.box_of[node.index()] as u32);
     // Only a two-ended net at the top level goes around, beyond every box.
     let two_ended_at_top = spans.len() == 2 && owner == NONE && ends[0].1 == forward;
@@ -177,13 +175,13 @@ fn reachable(
     forward: bool,
 ) -> Option<usize> {
     let allowed = |line: usize| {
-        let owner = grid.cell(axis.point(line, across)).owner;
-        owner == NONE || is_inside(tree, node, placement.boxes[owner as usize].node)
+        let owner = grid.cell(axis.at(line, across)).owner;
+        owner == NONE || tree.contains(placement.boxes[owner as usize].node, node)
     };
     let mut line = from;
     loop {
         let next = if forward {
-            (line + 1 < axis.lines(grid)).then_some(line + 1)
+            (line + 1 < axis.len(grid)).then_some(line + 1)
         } else {
             line.checked_sub(1)
         };
@@ -195,31 +193,6 @@ fn reachable(
     (line != from).then_some(line)
 }
 
-fn lowest_common_container(tree: &Tree, mut nodes: impl Iterator<Item = NodeId>) -> Option<NodeId> {
-    let first = nodes.next()?;
-    let mut common = tree.parent(first);
-    for node in nodes {
-        while let Some(container) = common {
-            if is_inside(tree, node, container) {
-                break;
-            }
-            common = tree.parent(container);
-        }
-    }
-    common
-}
-
-fn is_inside(tree: &Tree, node: NodeId, container: NodeId) -> bool {
-    let mut above = tree.parent(node);
-    while let Some(current) = above {
-        if current == container {
-            return true;
-        }
-        above = tree.parent(current);
-    }
-    false
-}
-
 /// What is known of the lines while planning.
 struct Lines {
     /// Each line's open runs, found when first asked for.
@@ -228,8 +201,8 @@ struct Lines {
     kept: Vec<Vec<(usize, usize)>>,
     /// The spans kept along each `side` line, beyond every box.
     sides: Vec<Vec<(usize, usize)>>,
-    /// Where the boxes end across the lines; `side` lines lie past it.
-    beyond: (usize, usize),
+    /// The first `side` line past every box (with a cell between).
+    first_side: usize,
 }
 
 impl Lines {
@@ -243,13 +216,15 @@ impl Lines {
         (low, high): (usize, usize),
         owner: u32,
     ) -> bool {
-        let runs = self.open[line].get_or_insert_with(|| open_runs(grid, axis, line));
-        let open = runs
+        let open = self
+            .runs(grid, axis, line)
             .iter()
             .any(|run| run.owner == owner && run.start <= low && run.end >= high);
-        open && self.kept[line]
-            .iter()
-            .all(|&(start, end)| end < low || start > high)
+        open && !overlaps(&self.kept[line], (low, high))
+    }
+
+    fn runs(&mut self, grid: &Grid, axis: Axis, line: usize) -> &[Run] {
+        self.open[line].get_or_insert_with(|| open_runs(grid, axis, line))
     }
 
     /// Whether `line` is open (of any box) from `low` to `high`: no border
@@ -261,9 +236,8 @@ impl Lines {
         line: usize,
         (low, high): (usize, usize),
     ) -> bool {
-        let runs = self.open[line].get_or_insert_with(|| open_runs(grid, axis, line));
         let mut covered = low;
-        for run in runs.iter() {
+        for run in self.runs(grid, axis, line) {
             if run.start > covered {
                 break;
             }
@@ -285,7 +259,7 @@ impl Lines {
                 || [line.checked_sub(1), Some(line + 1)]
                     .into_iter()
                     .flatten()
-                    .any(|next| next >= axis.lines(grid) || !self.is_open(grid, axis, next, span));
+                    .any(|next| next >= axis.len(grid) || !self.is_open(grid, axis, next, span));
             candidates.push((next_to_border, line));
         }
         candidates.sort_unstable();
@@ -309,7 +283,7 @@ impl Lines {
     fn around(&mut self, grid: &Grid, axis: Axis, want: &Want) -> Option<Trunk> {
         let [(out_lines, out_span), (back_lines, back_span)] = want.ends?;
         // A few side lines, nearest first: past them the diagram only grows.
-        for side in (self.beyond.1 + 2..axis.across_len(grid)).take(SIDE_LINES_TRIED) {
+        for side in (self.first_side..axis.across_len(grid)).take(SIDE_LINES_TRIED) {
             let out = (out_lines.0..=out_lines.1)
                 .find(|&line| self.is_free(grid, axis, line, (out_span.0 - 1, side + 1), NONE));
             let back = (back_lines.0..=back_lines.1)
@@ -319,10 +293,7 @@ impl Lines {
                 continue;
             };
             let along = (out - 1, back + 1);
-            if self.sides[side]
-                .iter()
-                .any(|&(start, end)| !(end < along.0 || start > along.1))
-            {
+            if overlaps(&self.sides[side], along) {
                 continue;
             }
             self.kept[out].push((out_span.0 - 1, side + 1));
@@ -334,21 +305,30 @@ impl Lines {
     }
 }
 
+/// Whether any of `spans` shares a cell with `span`.
+fn overlaps(spans: &[(usize, usize)], (low, high): (usize, usize)) -> bool {
+    spans
+        .iter()
+        .any(|&(start, end)| start <= high && end >= low)
+}
+
 /// How many side lines a way around tries.
 const SIDE_LINES_TRIED: usize = 64;
 
 /// Marks a trunk's lines on the grid as kept for the net.
 fn keep(grid: &mut Grid, axis: Axis, want: &Want, trunk: Trunk) {
     let net = want.net as u32;
+    // Lines run across the rank axis; `side` lines along it.
     let mark = |grid: &mut Grid, line: usize, from: usize, to: usize, along_line: bool| {
+        let horizontal = along_line == axis.is_vertical();
         for across in from..=to {
             let point = if along_line {
-                axis.point(line, across)
+                axis.at(line, across)
             } else {
-                axis.point(across, line)
+                axis.at(across, line)
             };
             let cell = grid.cell_mut(point);
-            if along_line == (axis.0 == Direction::Down) {
+            if horizontal {
                 cell.kept_horizontal = net;
             } else {
                 cell.kept_vertical = net;
@@ -378,7 +358,7 @@ struct Run {
 fn open_runs(grid: &Grid, axis: Axis, line: usize) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     for across in 0..axis.across_len(grid) {
-        let cell = grid.cell(axis.point(line, across));
+        let cell = grid.cell(axis.at(line, across));
         if cell.border || cell.text || cell.header {
             continue;
         }
@@ -394,51 +374,11 @@ fn open_runs(grid: &Grid, axis: Axis, line: usize) -> Vec<Run> {
     runs
 }
 
-/// Coordinates along the rank axis (lines are across it) and across it.
-#[derive(Clone, Copy)]
-struct Axis(Direction);
-
-impl Axis {
-    /// The side ends leave by going forward, and the side they enter by.
-    fn sides(self) -> (Side, Side) {
-        match self.0 {
-            Direction::Down => (Side::Bottom, Side::Top),
-            Direction::Right => (Side::Right, Side::Left),
-        }
-    }
-
-    fn lines(self, grid: &Grid) -> usize {
-        match self.0 {
-            Direction::Down => grid.height,
-            Direction::Right => grid.width,
-        }
-    }
-
-    fn across_len(self, grid: &Grid) -> usize {
-        match self.0 {
-            Direction::Down => grid.width,
-            Direction::Right => grid.height,
-        }
-    }
-
-    fn point(self, line: usize, across: usize) -> Point {
-        match self.0 {
-            Direction::Down => Point { x: across, y: line },
-            Direction::Right => Point { x: line, y: across },
-        }
-    }
-
-    fn along_extent(self, rect: Rect) -> (usize, usize) {
-        match self.0 {
-            Direction::Down => (rect.y, rect.bottom()),
-            Direction::Right => (rect.x, rect.right()),
-        }
-    }
-
-    fn across_extent(self, rect: Rect) -> (usize, usize) {
-        match self.0 {
-            Direction::Down => (rect.x, rect.right()),
-            Direction::Right => (rect.y, rect.bottom()),
-        }
+/// The side ends leave by going forward along the rank axis, and the side
+/// they enter by.
+fn facing_sides(direction: Direction) -> (Side, Side) {
+    match direction {
+        Direction::Down => (Side::Bottom, Side::Top),
+        Direction::Right => (Side::Right, Side::Left),
     }
 }
