@@ -348,7 +348,21 @@ fn rank_and_order(level: &mut Level, options: &LayoutOptions, direction: Directi
             }
         }
     }
-    let ordering = order::order(&all_ranks, &order_edges, options.max_order_sweeps);
+    let mut ordering = order::order(&all_ranks, &order_edges, options.max_order_sweeps);
+    // A layer alone on its rank is a band along the start of the rank: the
+    // lanes of edges passing it go around it, after it.
+    for slots in &mut ordering.slots {
+        let is_band =
+            |slot: &Slot| matches!(slot, Slot::Child(child) if level.chain.contains(child));
+        let bands = slots.iter().filter(|slot| is_band(slot)).count();
+        let lanes = slots
+            .iter()
+            .filter(|slot| matches!(slot, Slot::Lane(_)))
+            .count();
+        if bands == 1 && bands + lanes == slots.len() {
+            slots.sort_by_key(|slot| !is_band(slot));
+        }
+    }
     level.slots = ordering.slots;
     level.links = ordering.links;
     level.ranks = all_ranks;

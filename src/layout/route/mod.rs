@@ -27,7 +27,7 @@ mod tracks;
 use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
-use super::{End, Layout, Net, Point, Rect, Side, TextRun};
+use super::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
 use crate::model::{Direction, EdgeId, NodeId};
 
 const STEP: u32 = 2;
@@ -354,14 +354,15 @@ impl<'a> NetRouter<'a> {
             // area. (Simple shapes do not look for room for a label.)
             let reach = leg.reach();
             let found = if leg.goal.label.is_some() {
-                search.run(self, grid, &leg, usize::MAX)
+                search.run(self, grid, &leg, usize::MAX, usize::MAX)
             } else if reach.width * reach.height > SEARCH_FIRST_AREA {
-                pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg, usize::MAX))
+                pattern::find(self, grid, &leg)
+                    .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
             } else {
                 search
-                    .run(self, grid, &leg, FIRST_MARGIN)
+                    .run(self, grid, &leg, FIRST_MARGIN, QUICK_SEARCH_STATES)
                     .or_else(|| pattern::find(self, grid, &leg))
-                    .or_else(|| search.run(self, grid, &leg, usize::MAX))
+                    .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
             };
             let Some(cells) = found else {
                 if index >= 2 {
@@ -533,9 +534,23 @@ impl<'a> NetRouter<'a> {
         dir: Dir,
         next_dir: Dir,
     ) -> Option<(Point, Step)> {
-        let crossing_here = grid.cell(point).net != NONE;
+        let can_turn = || grid.cell(point).net == NONE && self.may_turn(grid, point);
+        self.step_with(grid, goal, point, dir, next_dir, can_turn)
+    }
+
+    /// `step`, with whether the path may turn at `point` (not at a
+    /// crossing, and where `may_turn`) given, as a search asks it once a cell.
+    fn step_with(
+        &self,
+        grid: &Grid,
+        goal: &Goal,
+        point: Point,
+        dir: Dir,
+        next_dir: Dir,
+        can_turn: impl FnOnce() -> bool,
+    ) -> Option<(Point, Step)> {
         let turns = next_dir != dir;
-        if next_dir == dir.opposite() || (turns && (crossing_here || !self.may_turn(grid, point))) {
+        if next_dir == dir.opposite() || (turns && !can_turn()) {
             return None;
         }
         let next = grid.step(point, next_dir)?;
@@ -757,6 +772,11 @@ impl Leg<'_> {
     }
 }
 
+/// The most states a first, quick search near the ends may take before the
+/// simple shapes are tried: enough for any route in a small diagram, while
+/// in a crowded channel the shapes find a route for far less.
+const QUICK_SEARCH_STATES: usize = 4_000;
+
 /// Nets whose ends span at most this many cells are routed by search alone.
 const SEARCH_FIRST_AREA: usize = 4096;
 
@@ -809,6 +829,7 @@ impl Search {
         grid: &Grid,
         leg: &Leg,
         widest: usize,
+        most_states: usize,
     ) -> Option<Vec<Point>> {
         if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
             let states = 2 * self.layer;
@@ -833,10 +854,10 @@ impl Search {
             // crossing itself is slow, and the cheapest path rarely does:
             // the check runs only when the quick search's path needs it.
             self.never_crossing_itself = false;
-            let mut found = self.run_in(router, grid, leg, window);
+            let mut found = self.run_in(router, grid, leg, window, most_states);
             if found.as_ref().is_some_and(|path| crosses_itself(path)) {
                 self.never_crossing_itself = true;
-                found = self.run_in(router, grid, leg, window);
+                found = self.run_in(router, grid, leg, window, most_states);
             }
             if found.is_some() {
                 return found;
@@ -845,7 +866,11 @@ impl Search {
             if whole || margin >= widest {
                 return None;
             }
-            margin *= 4;
+            // A route that does not fit near its ends mostly has to go
+            // around something large: a failed search has explored its
+            // whole window, so widening step by step would pay for the
+            // same cells again and again.
+            margin = widest.min(grid.width.max(grid.height));
         }
     }
 
@@ -856,6 +881,7 @@ impl Search {
         grid: &Grid,
         leg: &Leg,
         window: Rect,
+        most_states: usize,
     ) -> Option<Vec<Point>> {
         let (outward, goal) = (leg.outward, &leg.goal);
         let label = goal.label.as_ref();
@@ -867,11 +893,19 @@ impl Search {
             }
             if let Some(cost) = router.step_cost(grid, start, outward) {
                 let state = grid.index(start) * 4 + outward.index();
-                self.relax(state, cost + penalty, ROOT, goal.estimate(start));
+                self.relax(state, cost + penalty, ROOT, goal.estimate(grid, start));
             }
         }
-        while let Some(Reverse((_, _, state))) = self.heap.pop() {
+        let mut expanded = 0;
+        while let Some(Reverse((total, estimate, state))) = self.heap.pop() {
             let state = state as usize;
+            if total != self.cost[state] + estimate {
+                continue; // Reached again more cheaply since it was queued.
+            }
+            expanded += 1;
+            if expanded > most_states {
+                return None;
+            }
             // Whether the path to this state has passed a place for the label.
             let passed = state >= self.layer;
             let (cell, dir) = ((state % self.layer) / 4, Dir::ALL[state % 4]);
@@ -884,9 +918,10 @@ impl Search {
                 return Some(self.path(state, grid.width));
             }
             let crossing_here = grid.cells[cell].net != NONE;
+            let can_turn = !crossing_here && router.may_turn(grid, point);
             for next_dir in Dir::ALL {
                 let Some((next, step)) = router
-                    .step(grid, goal, point, dir, next_dir)
+                    .step_with(grid, goal, point, dir, next_dir, || can_turn)
                     .filter(|&(next, _)| window.contains(next))
                 else {
                     continue;
@@ -915,7 +950,7 @@ impl Search {
                             next_state,
                             cost + step + bend + arrival,
                             state as u32,
-                            goal.estimate(next),
+                            goal.estimate(grid, next),
                         );
                     }
                 }
@@ -989,20 +1024,33 @@ struct Goal<'a> {
     ports: Vec<(Point, u32)>,
     inward: Dir,
     label: Option<LabelRoom<'a>>,
+    /// For a port goal: the boxes (indices in `boxes`) of the containers
+    /// around its node, whose borders a path from outside must cross.
+    around: Option<Vec<usize>>,
+    boxes: &'a [PlacedBox],
 }
 
 impl<'a> Goal<'a> {
-    fn new(router: &NetRouter<'_>, grid: &Grid, terminal: Terminal) -> Goal<'a> {
+    fn new(router: &NetRouter<'a>, grid: &Grid, terminal: Terminal) -> Goal<'a> {
+        let boxes = &router.placement.boxes[..];
         match terminal {
             Terminal::Port(node, side, arrow) => {
                 let (ports, outward) = router.port_cells(grid, node, side, arrow);
                 let cells: Vec<Point> = ports.iter().map(|&(point, _)| point).collect();
+                let mut around = Vec::new();
+                let mut above = boxes[router.placement.box_of[node.index()]].parent;
+                while let Some(container) = above {
+                    around.push(container);
+                    above = boxes[container].parent;
+                }
                 Goal {
                     terminal,
                     bounds: bounding(&cells),
                     ports,
                     inward: outward.opposite(),
                     label: None,
+                    around: Some(around),
+                    boxes,
                 }
             }
             Terminal::Net(bounds) => Goal {
@@ -1011,8 +1059,38 @@ impl<'a> Goal<'a> {
                 ports: Vec::new(),
                 inward: Dir::Up,
                 label: None,
+                around: None,
+                boxes,
             },
         }
+    }
+
+    /// What the container borders between `point` and a port goal cost at
+    /// least: every container around one and not the other has its border
+    /// crossed (a border cell has paid for its own).
+    fn borders_to_cross(&self, grid: &Grid, point: Point) -> u32 {
+        let Some(around) = &self.around else {
+            return 0;
+        };
+        let cell = grid.cell(point);
+        let on_border = (cell.border && cell.owner != NONE).then_some(cell.owner as usize);
+        let mut crossings = 0;
+        let mut shared = 0;
+        let mut above = (cell.owner != NONE).then_some(cell.owner as usize);
+        while let Some(container) = above {
+            if self.boxes[container].is_container && Some(container) != on_border {
+                if around.contains(&container) {
+                    shared += 1;
+                } else {
+                    crossings += 1;
+                }
+            }
+            above = self.boxes[container].parent;
+        }
+        let unentered = around.len()
+            - shared
+            - usize::from(on_border.is_some_and(|border| around.contains(&border)));
+        (crossings + unentered) as u32 * BORDER
     }
 
     /// The extra cost of arriving at a port away from the middle of its side.
@@ -1032,10 +1110,10 @@ impl<'a> Goal<'a> {
     }
 
     /// A lower bound of the cost from `point` to the goal.
-    fn estimate(&self, point: Point) -> u32 {
+    fn estimate(&self, grid: &Grid, point: Point) -> u32 {
         let dx = distance_to_range(point.x, self.bounds.x, self.bounds.right());
         let dy = distance_to_range(point.y, self.bounds.y, self.bounds.bottom());
-        ((dx + dy) as u32) * STEP
+        ((dx + dy) as u32) * STEP + self.borders_to_cross(grid, point)
     }
 
     fn is_reached(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> bool {

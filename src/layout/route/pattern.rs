@@ -6,7 +6,7 @@
 //! search could have found (if not always the cheapest).
 
 use super::tracks::Trunk;
-use super::{Goal, Leg, NetRouter, Terminal};
+use super::{BEND, Goal, Leg, NetRouter, STEP, Terminal};
 use crate::layout::Point;
 use crate::layout::grid::{Axis, Dir, Grid, NONE};
 
@@ -43,17 +43,23 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
         router.is_legal(grid, &cells, leg).then_some(cells)
     };
     if let Some(trunk) = router.trunk {
-        let (starts, ends) = (
-            cheapest(&leg.starts, usize::MAX),
-            cheapest(&goal.ports, usize::MAX),
-        );
-        for &start in &starts {
-            for &end in &ends {
-                if let Some(cells) =
-                    on_trunk(trunk, start, outward, end, inward).and_then(|corners| legal(&corners))
-                {
-                    return Some(cells);
-                }
+        // Every pair of ports, in the order of what the search would pay
+        // for the route: port costs, bends and the length across.
+        let across = Axis::of(outward);
+        let mut pairs: Vec<(u32, Point, Point)> = Vec::new();
+        for &(start, start_cost) in &leg.starts {
+            for &(end, end_cost) in &goal.ports {
+                let jog = across.across(start).abs_diff(across.across(end)) as u32;
+                let bends = if jog == 0 { 0 } else { 2 * BEND };
+                pairs.push((start_cost + end_cost + bends + jog * STEP, start, end));
+            }
+        }
+        pairs.sort_by_key(|&(cost, start, end)| (cost, start, end));
+        for (_, start, end) in pairs {
+            if let Some(cells) =
+                on_trunk(trunk, start, outward, end, inward).and_then(|corners| legal(&corners))
+            {
+                return Some(cells);
             }
         }
     }
