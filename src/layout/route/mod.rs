@@ -16,9 +16,6 @@
 //! routed one by one, each later edge searching for the lines already drawn
 //! and joining them at a junction.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use unicode_width::UnicodeWidthStr;
 
 mod pattern;
@@ -792,7 +789,7 @@ struct Search {
     parent: Vec<u32>,
     stamp: Vec<u32>,
     generation: u32,
-    heap: BinaryHeap<Reverse<(u32, u32, u32)>>,
+    queue: Buckets,
     /// Whether to keep paths from crossing themselves during the search.
     never_crossing_itself: bool,
 }
@@ -813,7 +810,7 @@ impl Search {
             parent: vec![0; cells * 4],
             stamp: vec![0; cells * 4],
             generation: 0,
-            heap: BinaryHeap::new(),
+            queue: Buckets::default(),
             never_crossing_itself: false,
         }
     }
@@ -886,7 +883,7 @@ impl Search {
         let (outward, goal) = (leg.outward, &leg.goal);
         let label = goal.label.as_ref();
         self.generation += 1;
-        self.heap.clear();
+        self.queue.clear();
         for &(start, penalty) in &leg.starts {
             if !window.contains(start) {
                 continue;
@@ -897,7 +894,7 @@ impl Search {
             }
         }
         let mut expanded = 0;
-        while let Some(Reverse((total, estimate, state))) = self.heap.pop() {
+        while let Some((total, (state, estimate))) = self.queue.pop() {
             let state = state as usize;
             if total != self.cost[state] + estimate {
                 continue; // Reached again more cheaply since it was queued.
@@ -990,8 +987,7 @@ impl Search {
         self.stamp[state] = self.generation;
         self.cost[state] = cost;
         self.parent[state] = parent;
-        self.heap
-            .push(Reverse((cost + estimate, estimate, state as u32)));
+        self.queue.push(cost + estimate, (state as u32, estimate));
     }
 
     fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
@@ -1010,6 +1006,50 @@ impl Search {
         }
         cells.reverse();
         cells
+    }
+}
+
+/// A priority queue for the search's small whole-number priorities (Dial
+/// 1969): a bucket of entries a priority, the lowest taken first and the
+/// latest first within one, which sends the search deep along ties.
+#[derive(Default)]
+struct Buckets {
+    buckets: Vec<Vec<(u32, u32)>>,
+    /// No entry is queued below `lowest`, none above `highest`.
+    lowest: usize,
+    highest: usize,
+    len: usize,
+}
+
+impl Buckets {
+    fn clear(&mut self) {
+        if let Some(used) = self.buckets.get_mut(self.lowest..=self.highest) {
+            used.iter_mut().for_each(Vec::clear);
+        }
+        (self.lowest, self.highest, self.len) = (usize::MAX, 0, 0);
+    }
+
+    fn push(&mut self, priority: u32, entry: (u32, u32)) {
+        let priority = priority as usize;
+        if priority >= self.buckets.len() {
+            self.buckets.resize_with(priority + 1, Vec::new);
+        }
+        self.buckets[priority].push(entry);
+        self.lowest = self.lowest.min(priority);
+        self.highest = self.highest.max(priority);
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<(u32, (u32, u32))> {
+        if self.len == 0 {
+            return None;
+        }
+        while self.buckets[self.lowest].is_empty() {
+            self.lowest += 1;
+        }
+        self.len -= 1;
+        let entry = self.buckets[self.lowest].pop()?;
+        Some((self.lowest as u32, entry))
     }
 }
 
