@@ -772,7 +772,7 @@ impl Leg<'_> {
 /// The most states a first, quick search near the ends may take before the
 /// simple shapes are tried: enough for any route in a small diagram, while
 /// in a crowded channel the shapes find a route for far less.
-const QUICK_SEARCH_STATES: usize = 4_000;
+const QUICK_SEARCH_STATES: usize = 1_000;
 
 /// Nets whose ends span at most this many cells are routed by search alone.
 const SEARCH_FIRST_AREA: usize = 4096;
