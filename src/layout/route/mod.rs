@@ -18,6 +18,7 @@
 
 use unicode_width::UnicodeWidthStr;
 
+mod guide;
 mod pattern;
 mod tracks;
 
@@ -350,6 +351,7 @@ impl<'a> NetRouter<'a> {
             // shape is tried first, as the search would explore a large
             // area. (Simple shapes do not look for room for a label.)
             let reach = leg.reach();
+            let t0 = std::time::Instant::now(); // TRACE
             let found = if leg.goal.label.is_some() {
                 search.run(self, grid, &leg, usize::MAX, usize::MAX)
             } else if reach.width * reach.height > SEARCH_FIRST_AREA {
@@ -361,6 +363,23 @@ impl<'a> NetRouter<'a> {
                     .or_else(|| pattern::find(self, grid, &leg))
                     .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
             };
+            if std::env::var_os("STRATA_TRACE").is_some() {
+                eprintln!(
+                    "leg {:?} {:?} {:?} {:?} net {} idx {} label {} area {} found {} us {} grid {}x{}",
+                    from,
+                    to,
+                    found.as_ref().map(|c| corners(c)),
+                    reach,
+                    self.net,
+                    index,
+                    leg.goal.label.is_some(),
+                    reach.width * reach.height,
+                    found.is_some(),
+                    t0.elapsed().as_micros(),
+                    grid.width,
+                    grid.height
+                );
+            } // TRACE
             let Some(cells) = found else {
                 if index >= 2 {
                     leftovers.push(index);
@@ -516,7 +535,7 @@ impl<'a> NetRouter<'a> {
             dir = next_dir;
             previous = point;
         }
-        !crosses_itself(cells) && goal.is_reached(self, grid, previous, dir)
+        goal.is_reached(self, grid, previous, dir) && !crosses_itself(cells)
     }
 
     /// One step of a path, by the rules the search and the shapes share:
@@ -790,6 +809,7 @@ struct Search {
     stamp: Vec<u32>,
     generation: u32,
     queue: Buckets,
+    guide: guide::Guide,
     /// Whether to keep paths from crossing themselves during the search.
     never_crossing_itself: bool,
 }
@@ -811,6 +831,7 @@ impl Search {
             stamp: vec![0; cells * 4],
             generation: 0,
             queue: Buckets::default(),
+            guide: guide::Guide::default(),
             never_crossing_itself: false,
         }
     }
@@ -884,13 +905,29 @@ impl Search {
         let label = goal.label.as_ref();
         self.generation += 1;
         self.queue.clear();
+        // A small window is searched quickly enough by the straight-line
+        // estimate; a large one pays for the guide many times over.
+        let guided = window.width * window.height > SEARCH_FIRST_AREA;
+        if guided {
+            self.guide.walk(router, grid, goal, window);
+        }
+        let estimate_at = |guide: &guide::Guide, point: Point| {
+            let steps = if guided {
+                guide.estimate(point)?
+            } else {
+                goal.distance(point)
+            };
+            Some(steps + goal.borders_to_cross(grid, point))
+        };
         for &(start, penalty) in &leg.starts {
             if !window.contains(start) {
                 continue;
             }
-            if let Some(cost) = router.step_cost(grid, start, outward) {
+            if let Some(cost) = router.step_cost(grid, start, outward)
+                && let Some(estimate) = estimate_at(&self.guide, start)
+            {
                 let state = grid.index(start) * 4 + outward.index();
-                self.relax(state, cost + penalty, ROOT, goal.estimate(grid, start));
+                self.relax(state, cost + penalty, ROOT, estimate);
             }
         }
         let mut expanded = 0;
@@ -942,12 +979,15 @@ impl Search {
                         if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
                             continue; // A path never crosses itself.
                         }
+                        let Some(estimate) = estimate_at(&self.guide, next) else {
+                            continue; // No way to the goal from there.
+                        };
                         let arrival = goal.arrival_cost(next, next_dir);
                         self.relax(
                             next_state,
                             cost + step + bend + arrival,
                             state as u32,
-                            goal.estimate(grid, next),
+                            estimate,
                         );
                     }
                 }
@@ -1149,11 +1189,11 @@ impl<'a> Goal<'a> {
         Some(self.ports[index].1)
     }
 
-    /// A lower bound of the cost from `point` to the goal.
-    fn estimate(&self, grid: &Grid, point: Point) -> u32 {
+    /// The fewest steps from `point` to the goal, in a straight line.
+    fn distance(&self, point: Point) -> u32 {
         let dx = distance_to_range(point.x, self.bounds.x, self.bounds.right());
         let dy = distance_to_range(point.y, self.bounds.y, self.bounds.bottom());
-        ((dx + dy) as u32) * STEP + self.borders_to_cross(grid, point)
+        ((dx + dy) as u32) * STEP
     }
 
     fn is_reached(&self, router: &NetRouter<'_>, grid: &Grid, point: Point, dir: Dir) -> bool {

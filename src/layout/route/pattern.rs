@@ -10,6 +10,10 @@ use super::{BEND, Goal, Leg, NetRouter, STEP, Terminal};
 use crate::layout::Point;
 use crate::layout::grid::{Axis, Dir, Grid, NONE};
 
+/// How many of the cheapest pairs of ports a route on the net's kept
+/// lines is tried from (a wide box side has hundreds of ports).
+const TRUNK_PAIRS_TRIED: usize = 256;
+
 /// How many of the cheapest ports at each end the shapes are tried from.
 const PORTS_TRIED: usize = 8;
 
@@ -55,7 +59,7 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
             }
         }
         pairs.sort_by_key(|&(cost, start, end)| (cost, start, end));
-        for (_, start, end) in pairs {
+        for (_, start, end) in pairs.into_iter().take(TRUNK_PAIRS_TRIED) {
             if let Some(cells) =
                 on_trunk(trunk, start, outward, end, inward).and_then(|corners| legal(&corners))
             {
@@ -154,7 +158,7 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
         pivots.sort_by_key(|&pivot| {
             in_a_box(grid, at(pivot, across(start))) || in_a_box(grid, at(pivot, across(end)))
         });
-        for pivot in pivots {
+        for pivot in pivots.into_iter().take(PIVOTS_TRIED) {
             found.push(polyline(&[
                 start,
                 at(pivot, across(start)),
@@ -203,6 +207,11 @@ fn shapes(grid: &Grid, start: Point, outward: Dir, end: Point, inward: Dir) -> V
     }
     found
 }
+
+/// How many lines a Z-shaped route's middle segment is tried on, for each
+/// pair of ports (a tall channel has hundreds; the search does better
+/// where the first few are all blocked).
+const PIVOTS_TRIED: usize = 24;
 
 /// How far beyond both ends a U-shaped route is tried.
 const U_REACH: usize = 8;
