@@ -351,7 +351,6 @@ impl<'a> NetRouter<'a> {
             // shape is tried first, as the search would explore a large
             // area. (Simple shapes do not look for room for a label.)
             let reach = leg.reach();
-            let t0 = std::time::Instant::now(); // TRACE
             let found = if leg.goal.label.is_some() {
                 search.run(self, grid, &leg, usize::MAX, usize::MAX)
             } else if reach.width * reach.height > SEARCH_FIRST_AREA {
@@ -363,23 +362,6 @@ impl<'a> NetRouter<'a> {
                     .or_else(|| pattern::find(self, grid, &leg))
                     .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
             };
-            if std::env::var_os("STRATA_TRACE").is_some() {
-                eprintln!(
-                    "leg {:?} {:?} {:?} {:?} net {} idx {} label {} area {} found {} us {} grid {}x{}",
-                    from,
-                    to,
-                    found.as_ref().map(|c| corners(c)),
-                    reach,
-                    self.net,
-                    index,
-                    leg.goal.label.is_some(),
-                    reach.width * reach.height,
-                    found.is_some(),
-                    t0.elapsed().as_micros(),
-                    grid.width,
-                    grid.height
-                );
-            } // TRACE
             let Some(cells) = found else {
                 if index >= 2 {
                     leftovers.push(index);
@@ -793,6 +775,9 @@ impl Leg<'_> {
 /// in a crowded channel the shapes find a route for far less.
 const QUICK_SEARCH_STATES: usize = 1_000;
 
+/// The largest window the search is guided in (see [`guide`]).
+const GUIDED_MOST_CELLS: usize = 500_000;
+
 /// Nets whose ends span at most this many cells are routed by search alone.
 const SEARCH_FIRST_AREA: usize = 4096;
 
@@ -906,8 +891,12 @@ impl Search {
         self.generation += 1;
         self.queue.clear();
         // A small window is searched quickly enough by the straight-line
-        // estimate; a large one pays for the guide many times over.
-        let guided = window.width * window.height > SEARCH_FIRST_AREA;
+        // estimate, and a large one pays for the guide many times over; but
+        // the guide walks all the cells connected to the goal, which in a
+        // huge window costs more than a search that finds its start walled
+        // in (the usual reason a huge window is searched at all).
+        let area = window.width * window.height;
+        let guided = area > SEARCH_FIRST_AREA && area <= GUIDED_MOST_CELLS;
         if guided {
             self.guide.walk(router, grid, goal, window);
         }
