@@ -9,9 +9,11 @@
 //! crossing reduction) → [`place`] (cell coordinates, bottom-up sizes,
 //! top-down positions) → [`route`] (orthogonal routes on the cell grid:
 //! simple shapes where they fit, else A* in a window around the ends; buses;
-//! label places). [`verify`] checks the result's invariants in
+//! label places) → [`compact`] (runs of rows with only lines passing
+//! through cut to one). [`verify`] checks the result's invariants in
 //! debug builds.
 
+mod compact;
 mod dump;
 mod grid;
 mod order;
@@ -211,6 +213,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Layout, LayoutEr
         let placement = place::place(model, &tree, options, slack);
         match route::route(&tree, placement, &make_room) {
             Ok(layout) => {
+                let layout = compact::rows(layout);
                 verify::check(model, &layout);
                 return Ok(layout);
             }

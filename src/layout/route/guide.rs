@@ -73,7 +73,7 @@ impl Guide {
     /// if no route within the window reaches the goal from there.
     pub(super) fn estimate(&self, point: Point) -> Option<u32> {
         let steps = self.steps[self.index(point)];
-        (steps != UNREACHED).then_some(steps * STEP)
+        (steps != UNREACHED).then(|| steps * STEP)
     }
 
     fn reach(&mut self, point: Point, distance: u32) {

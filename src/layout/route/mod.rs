@@ -801,8 +801,8 @@ struct Search {
 
 const ROOT: u32 = u32::MAX;
 
-/// Cells around the ends the search first looks within; each failure
-/// widens the window fourfold, up to the whole grid.
+/// Cells around the ends the search first looks within; if that fails, it
+/// looks in the widest window it is allowed (the whole grid, mostly).
 const FIRST_MARGIN: usize = 8;
 
 impl Search {

@@ -49,11 +49,11 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
     if let Some(trunk) = router.trunk {
         // Every pair of ports, in the order of what the search would pay
         // for the route: port costs, bends and the length across.
-        let across = Axis::of(outward);
+        let axis = Axis::of(outward);
         let mut pairs: Vec<(u32, Point, Point)> = Vec::new();
         for &(start, start_cost) in &leg.starts {
             for &(end, end_cost) in &goal.ports {
-                let jog = across.across(start).abs_diff(across.across(end)) as u32;
+                let jog = axis.across(start).abs_diff(axis.across(end)) as u32;
                 let bends = if jog == 0 { 0 } else { 2 * BEND };
                 pairs.push((start_cost + end_cost + bends + jog * STEP, start, end));
             }
