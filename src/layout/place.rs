@@ -646,10 +646,21 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
                     cursor =
                         start[&(rank, previous)] + extent(previous).1 + gap_between(previous, slot);
                 }
+                // A box does not line up with a channel or the lanes that
+                // lead to one: they stand for routes leaving the container,
+                // and follow the boxes. (Else a lane passing a new rank on
+                // its way out pulls the box it comes from, and with it the
+                // rest of its rank.)
+                let to_a_channel = |slot: Slot| match slot {
+                    Slot::Child(child) => child >= children,
+                    Slot::Lane(index) => index >= level.edges.len(),
+                };
+                let is_box = !to_a_channel(slot) && matches!(slot, Slot::Child(_));
                 let linked: Vec<usize> = neighbours
                     .get(&(rank, slot))
                     .into_iter()
                     .flatten()
+                    .filter(|&&(_, other)| !is_box || !to_a_channel(other))
                     .map(|&(other_rank, other)| centre(&start, other_rank, other))
                     .collect();
                 let current = start[&(rank, slot)];
