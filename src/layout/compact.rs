@@ -67,12 +67,7 @@ pub fn rows(mut layout: Layout) -> Layout {
 /// a box's top or bottom border, text, a label, or a route's turn or end.
 fn busy_rows(layout: &Layout) -> Vec<bool> {
     let mut busy = vec![false; layout.height];
-    let texts = layout
-        .title
-        .iter()
-        .chain(layout.boxes.iter().flat_map(|placed| &placed.text))
-        .chain(layout.nets.iter().filter_map(|net| net.label.as_ref()));
-    for run in texts {
+    for run in layout.texts() {
         busy[run.at.y] = true;
     }
     for placed in &layout.boxes {

@@ -71,6 +71,16 @@ pub struct Layout {
     pub nets: Vec<Net>,
 }
 
+impl Layout {
+    /// Every run of text: the title, the boxes' lines, the edges' labels.
+    pub fn texts(&self) -> impl Iterator<Item = &TextRun> {
+        self.title
+            .iter()
+            .chain(self.boxes.iter().flat_map(|placed| &placed.text))
+            .chain(self.nets.iter().filter_map(|net| net.label.as_ref()))
+    }
+}
+
 /// An axis-aligned rectangle of cells, borders included.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Rect {

@@ -94,12 +94,7 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
             }
         }
     }
-    let runs = layout
-        .title
-        .iter()
-        .chain(layout.boxes.iter().flat_map(|placed| &placed.text))
-        .chain(layout.nets.iter().filter_map(|net| net.label.as_ref()));
-    for run in runs {
+    for run in layout.texts() {
         canvas.write(run.at, &run.text);
     }
     canvas.into_string(charset)

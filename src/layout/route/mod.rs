@@ -464,6 +464,12 @@ impl<'a> NetRouter<'a> {
         }
     }
 
+    /// Whether a path may turn at `point`: not at a crossing, and where the
+    /// net may turn.
+    fn can_turn(&self, grid: &Grid, point: Point) -> bool {
+        grid.cell(point).net == NONE && self.may_turn(grid, point)
+    }
+
     /// Whether the net may turn or branch at `point`: not next to another
     /// net's turn, branch or port, nor next to a box corner, so that in ASCII
     /// (where all of these are `+`) neighbouring `+` always belong together.
@@ -508,7 +514,8 @@ impl<'a> NetRouter<'a> {
         let mut previous = first;
         for (index, &point) in rest.iter().enumerate() {
             let next_dir = direction_between(previous, point);
-            match self.step(grid, goal, previous, dir, next_dir) {
+            let can_turn = || self.can_turn(grid, previous);
+            match self.step(grid, goal, (previous, dir), next_dir, can_turn) {
                 Some((_, Step::Joins)) => return index + 1 == rest.len(),
                 Some((_, Step::Enters(_)))
                     if !self.runs_along_another_track(grid, point, next_dir) => {}
@@ -523,27 +530,13 @@ impl<'a> NetRouter<'a> {
     /// One step of a path, by the rules the search and the shapes share:
     /// from `point`, entered travelling `dir`, on travelling `next_dir`.
     /// A path never doubles back, goes straight on through a crossing, and
-    /// turns only where the net may turn. `None` if the step is not allowed.
+    /// turns only where the net may turn (`can_turn`, asked only for a turn:
+    /// the search asks it once a cell). `None` if the step is not allowed.
     fn step(
         &self,
         grid: &Grid,
         goal: &Goal,
-        point: Point,
-        dir: Dir,
-        next_dir: Dir,
-    ) -> Option<(Point, Step)> {
-        let can_turn = || grid.cell(point).net == NONE && self.may_turn(grid, point);
-        self.step_with(grid, goal, point, dir, next_dir, can_turn)
-    }
-
-    /// `step`, with whether the path may turn at `point` (not at a
-    /// crossing, and where `may_turn`) given, as a search asks it once a cell.
-    fn step_with(
-        &self,
-        grid: &Grid,
-        goal: &Goal,
-        point: Point,
-        dir: Dir,
+        (point, dir): (Point, Dir),
         next_dir: Dir,
         can_turn: impl FnOnce() -> bool,
     ) -> Option<(Point, Step)> {
@@ -941,10 +934,10 @@ impl Search {
                 return Some(self.path(state, grid.width));
             }
             let crossing_here = grid.cells[cell].net != NONE;
-            let can_turn = !crossing_here && router.may_turn(grid, point);
+            let can_turn = router.can_turn(grid, point);
             for next_dir in Dir::ALL {
                 let Some((next, step)) = router
-                    .step_with(grid, goal, point, dir, next_dir, || can_turn)
+                    .step(grid, goal, (point, dir), next_dir, || can_turn)
                     .filter(|&(next, _)| window.contains(next))
                 else {
                     continue;
