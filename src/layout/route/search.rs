@@ -1,0 +1,315 @@
+//! The A* search (Hart, Nilsson and Raphael 1968) for one leg of a route:
+//! over (cell, direction) states in a window around the leg's ends, with
+//! the costs and rules of [`NetRouter::step`], taking states from a bucket
+//! queue and estimating what is left by the straight-line distance plus the
+//! container borders still to cross, or in a large window by the
+//! [`guide`]'s true distance.
+
+use super::{BEND, Leg, NetRouter, SEARCH_FIRST_AREA, STEP, Step, crosses_itself, guide};
+use crate::layout::Point;
+use crate::layout::Rect;
+use crate::layout::grid::{Dir, Grid, NONE};
+
+/// The largest window the search is guided in (see [`guide`]).
+const GUIDED_MOST_CELLS: usize = 500_000;
+
+/// Reusable A* state arrays, reset by a generation stamp instead of clearing.
+///
+/// A state is a cell and the direction it was entered in; a search for a
+/// route with room for its label (see [`LabelRoom`]) has a second layer of
+/// states, those on a path that has passed a place for the label.
+pub(super) struct Search {
+    /// States in a layer: four a cell.
+    layer: usize,
+    cost: Vec<u32>,
+    parent: Vec<u32>,
+    stamp: Vec<u32>,
+    generation: u32,
+    queue: Buckets,
+    guide: guide::Guide,
+    /// Whether to keep paths from crossing themselves during the search.
+    never_crossing_itself: bool,
+}
+
+const ROOT: u32 = u32::MAX;
+
+/// Cells around the ends the search first looks within; if that fails, it
+/// looks in the widest window it is allowed (the whole grid, mostly).
+pub(super) const FIRST_MARGIN: usize = 8;
+
+impl Search {
+    pub(super) fn new(cells: usize) -> Search {
+        Search {
+            layer: cells * 4,
+            cost: vec![0; cells * 4],
+            // Zeroed arrays cost nothing until a search touches them (a
+            // parent is only read where `relax` wrote it).
+            parent: vec![0; cells * 4],
+            stamp: vec![0; cells * 4],
+            generation: 0,
+            queue: Buckets::default(),
+            guide: guide::Guide::default(),
+            never_crossing_itself: false,
+        }
+    }
+
+    /// The cells of the cheapest path for `leg`. The search looks near the
+    /// ends first and widens its window only when that fails, so a route's
+    /// cost follows its length, not the diagram's area. Where the goal has a
+    /// label, only a path that runs straight down or up through a cell
+    /// beside which the label has room will do.
+    pub(super) fn run(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        leg: &Leg,
+        widest: usize,
+        most_states: usize,
+    ) -> Option<Vec<Point>> {
+        if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
+            let states = 2 * self.layer;
+            self.cost.resize(states, 0);
+            self.parent.resize(states, 0);
+            self.stamp.resize(states, 0);
+        }
+        let reach = leg.reach();
+        let mut margin = FIRST_MARGIN;
+        loop {
+            let (x, y) = (
+                reach.x.saturating_sub(margin),
+                reach.y.saturating_sub(margin),
+            );
+            let window = Rect {
+                x,
+                y,
+                width: (reach.right() + margin + 1).min(grid.width) - x,
+                height: (reach.bottom() + margin + 1).min(grid.height) - y,
+            };
+            // Walking back along the path at every step to keep it from
+            // crossing itself is slow, and the cheapest path rarely does:
+            // the check runs only when the quick search's path needs it.
+            self.never_crossing_itself = false;
+            let mut found = self.run_in(router, grid, leg, window, most_states);
+            if found.as_ref().is_some_and(|path| crosses_itself(path)) {
+                self.never_crossing_itself = true;
+                found = self.run_in(router, grid, leg, window, most_states);
+            }
+            if found.is_some() {
+                return found;
+            }
+            let whole = window.width == grid.width && window.height == grid.height;
+            if whole || margin >= widest {
+                return None;
+            }
+            // A route that does not fit near its ends mostly has to go
+            // around something large: a failed search has explored its
+            // whole window, so widening step by step would pay for the
+            // same cells again and again.
+            margin = widest.min(grid.width.max(grid.height));
+        }
+    }
+
+    /// The cheapest path within `window`.
+    fn run_in(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        leg: &Leg,
+        window: Rect,
+        most_states: usize,
+    ) -> Option<Vec<Point>> {
+        let (outward, goal) = (leg.outward, &leg.goal);
+        let label = goal.label.as_ref();
+        self.generation += 1;
+        self.queue.clear();
+        // A small window is searched quickly enough by the straight-line
+        // estimate, and a large one pays for the guide many times over; but
+        // the guide walks all the cells connected to the goal, which in a
+        // huge window costs more than a search that finds its start walled
+        // in (the usual reason a huge window is searched at all).
+        let area = window.width * window.height;
+        let guided = area > SEARCH_FIRST_AREA && area <= GUIDED_MOST_CELLS;
+        if guided {
+            self.guide.walk(router, grid, goal, window);
+        }
+        let estimate_at = |guide: &guide::Guide, point: Point| {
+            let steps = if guided {
+                guide.estimate(point)?
+            } else {
+                goal.distance(point)
+            };
+            Some(steps + goal.borders_to_cross(grid, point))
+        };
+        for &(start, penalty) in &leg.starts {
+            if !window.contains(start) {
+                continue;
+            }
+            if let Some(cost) = router.step_cost(grid, start, outward)
+                && let Some(estimate) = estimate_at(&self.guide, start)
+            {
+                let state = grid.index(start) * 4 + outward.index();
+                self.relax(state, cost + penalty, ROOT, estimate);
+            }
+        }
+        let mut expanded = 0;
+        while let Some((total, (state, estimate))) = self.queue.pop() {
+            let state = state as usize;
+            if total != self.cost[state] + estimate {
+                continue; // Reached again more cheaply since it was queued.
+            }
+            expanded += 1;
+            if expanded > most_states {
+                return None;
+            }
+            // Whether the path to this state has passed a place for the label.
+            let passed = state >= self.layer;
+            let (cell, dir) = ((state % self.layer) / 4, Dir::ALL[state % 4]);
+            let point = Point {
+                x: cell % grid.width,
+                y: cell / grid.width,
+            };
+            let cost = self.cost[state];
+            if (passed || label.is_none()) && goal.is_reached(router, grid, point, dir) {
+                return Some(self.path(state, grid.width));
+            }
+            let crossing_here = grid.cells[cell].net != NONE;
+            let can_turn = router.can_turn(grid, point);
+            for next_dir in Dir::ALL {
+                let Some((next, step)) = router
+                    .step(grid, goal, (point, dir), next_dir, || can_turn)
+                    .filter(|&(next, _)| window.contains(next))
+                else {
+                    continue;
+                };
+                let bend = if next_dir == dir { 0 } else { BEND };
+                // Going straight on up or down through a free cell, the path
+                // is a vertical line there: the label may go beside it.
+                let passes = passed
+                    || label.is_some_and(|label| {
+                        next_dir == dir
+                            && dir.is_vertical()
+                            && !crossing_here
+                            && !grid.cells[cell].border
+                            && label.fits_beside(grid, point)
+                    });
+                let layer = if passes { self.layer } else { 0 };
+                let next_state = layer + grid.index(next) * 4 + next_dir.index();
+                match step {
+                    Step::Joins => self.relax(next_state, cost + STEP + bend, state as u32, 0),
+                    Step::Enters(step) => {
+                        if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
+                            continue; // A path never crosses itself.
+                        }
+                        let Some(estimate) = estimate_at(&self.guide, next) else {
+                            continue; // No way to the goal from there.
+                        };
+                        let arrival = goal.arrival_cost(next, next_dir);
+                        self.relax(
+                            next_state,
+                            cost + step + bend + arrival,
+                            state as u32,
+                            estimate,
+                        );
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether `cell` lies on the path that leads to `state`. Only walked
+    /// when the cell was reached before in this search, which is rare.
+    fn on_path(&self, state: usize, cell: usize) -> bool {
+        let layers = self.stamp.len() / self.layer;
+        let seen = (0..layers * 4).any(|index| {
+            let state = (index / 4) * self.layer + cell * 4 + index % 4;
+            self.stamp[state] == self.generation
+        });
+        if !seen {
+            return false;
+        }
+        let mut current = state;
+        loop {
+            if (current % self.layer) / 4 == cell {
+                return true;
+            }
+            let parent = self.parent[current];
+            if parent == ROOT {
+                return false;
+            }
+            current = parent as usize;
+        }
+    }
+
+    fn relax(&mut self, state: usize, cost: u32, parent: u32, estimate: u32) {
+        if self.stamp[state] == self.generation && self.cost[state] <= cost {
+            return;
+        }
+        self.stamp[state] = self.generation;
+        self.cost[state] = cost;
+        self.parent[state] = parent;
+        self.queue.push(cost + estimate, (state as u32, estimate));
+    }
+
+    fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
+        let mut cells = Vec::new();
+        loop {
+            let cell = (state % self.layer) / 4;
+            cells.push(Point {
+                x: cell % width,
+                y: cell / width,
+            });
+            let parent = self.parent[state];
+            if parent == ROOT {
+                break;
+            }
+            state = parent as usize;
+        }
+        cells.reverse();
+        cells
+    }
+}
+
+/// A priority queue for the search's small whole-number priorities (Dial
+/// 1969): a bucket of entries a priority, the lowest taken first and the
+/// latest first within one, which sends the search deep along ties.
+#[derive(Default)]
+struct Buckets {
+    buckets: Vec<Vec<(u32, u32)>>,
+    /// No entry is queued below `lowest`, none above `highest`.
+    lowest: usize,
+    highest: usize,
+    len: usize,
+}
+
+impl Buckets {
+    fn clear(&mut self) {
+        if let Some(used) = self.buckets.get_mut(self.lowest..=self.highest) {
+            used.iter_mut().for_each(Vec::clear);
+        }
+        (self.lowest, self.highest, self.len) = (usize::MAX, 0, 0);
+    }
+
+    fn push(&mut self, priority: u32, entry: (u32, u32)) {
+        let priority = priority as usize;
+        if priority >= self.buckets.len() {
+            self.buckets.resize_with(priority + 1, Vec::new);
+        }
+        self.buckets[priority].push(entry);
+        self.lowest = self.lowest.min(priority);
+        self.highest = self.highest.max(priority);
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<(u32, (u32, u32))> {
+        if self.len == 0 {
+            return None;
+        }
+        while self.buckets[self.lowest].is_empty() {
+            self.lowest += 1;
+        }
+        self.len -= 1;
+        let entry = self.buckets[self.lowest].pop()?;
+        Some((self.lowest as u32, entry))
+    }
+}
