@@ -28,7 +28,7 @@ use super::grid::{Cell, Dir, Grid, HORIZONTAL, NONE, VERTICAL, neighbour};
 use super::place::{Placement, PlannedNet};
 use super::tree::Tree;
 use super::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
-use crate::model::{EdgeId, NodeId};
+use crate::model::{Direction, EdgeId, NodeId};
 use label::{LabelRoom, place_label};
 use search::{FIRST_MARGIN, Search};
 
@@ -71,10 +71,15 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
         .max()
         .unwrap_or(0);
     // Room on the right and below for routes around everything and labels,
-    // with a track for each edge that may have to go around.
+    // with a track for each edge that may have to go around, beside the
+    // ranks (the way around runs along the rank axis).
     let around = 2 * placement.detours;
-    let width = placement.width + widest_label + 8 + around;
-    let height = placement.height + 4 + around;
+    let (around_x, around_y) = match placement.direction {
+        Direction::Down => (around, 0),
+        Direction::Right => (0, around),
+    };
+    let width = placement.width + widest_label + 8 + around_x;
+    let height = placement.height + 4 + around_y;
     let mut grid = Grid::new(width, height, &placement.boxes);
     // The title and the empty row under it stay clear.
     if placement.title.is_some() {
