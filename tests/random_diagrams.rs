@@ -252,8 +252,27 @@ fn random_diagrams_read_back_as_their_model() {
                         problems.join("\n")
                     )));
                 }
+                if charset == Charset::Unicode
+                    && let Some(row) = repeated_row_of_verticals(&drawing)
+                {
+                    keep();
+                    return Err(TestCaseError::fail(format!(
+                        "rows {row} and {} hold only vertical lines:\n{source}\n{drawing}",
+                        row + 1
+                    )));
+                }
             }
             Ok(())
         })
         .unwrap();
+}
+
+/// The first of two neighbouring rows that hold nothing but vertical lines
+/// passing through, which compaction leaves one of.
+fn repeated_row_of_verticals(drawing: &str) -> Option<usize> {
+    let only_verticals =
+        |line: &str| !line.is_empty() && line.chars().all(|c| matches!(c, ' ' | '│' | '┆' | '┃'));
+    let lines: Vec<&str> = drawing.lines().collect();
+    (0..lines.len().saturating_sub(1))
+        .find(|&row| only_verticals(lines[row]) && only_verticals(lines[row + 1]))
 }
