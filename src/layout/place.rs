@@ -78,6 +78,14 @@ struct Level {
     exit_channel: bool,
 }
 
+impl Level {
+    /// Whether `slot` holds a layer (chained in source order): a band along
+    /// the start of its rank that does not line up with anything.
+    fn is_band(&self, slot: Slot) -> bool {
+        matches!(slot, Slot::Child(child) if self.chain.contains(&child))
+    }
+}
+
 pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) -> Placement {
     let direction = model.direction();
     let node_count = model
@@ -352,15 +360,13 @@ fn rank_and_order(level: &mut Level, options: &LayoutOptions, direction: Directi
     // A layer alone on its rank is a band along the start of the rank: the
     // lanes of edges passing it go around it, after it.
     for slots in &mut ordering.slots {
-        let is_band =
-            |slot: &Slot| matches!(slot, Slot::Child(child) if level.chain.contains(child));
-        let bands = slots.iter().filter(|slot| is_band(slot)).count();
+        let bands = slots.iter().filter(|&&slot| level.is_band(slot)).count();
         let lanes = slots
             .iter()
             .filter(|slot| matches!(slot, Slot::Lane(_)))
             .count();
         if bands == 1 && bands + lanes == slots.len() {
-            slots.sort_by_key(|slot| !is_band(slot));
+            slots.sort_by_key(|&slot| !level.is_band(slot));
         }
     }
     level.slots = ordering.slots;
@@ -632,6 +638,10 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
             .or_default()
             .push((rank + 1, lower));
     }
+    let to_a_channel = |slot: Slot| match slot {
+        Slot::Child(child) => child >= children,
+        Slot::Lane(index) => index >= level.edges.len(),
+    };
     for pass in [true, false] {
         let (ranks, neighbours): (Vec<usize>, &Neighbours) = if pass {
             ((1..rank_count).collect(), &above)
@@ -651,11 +661,7 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
                 // and follow the boxes. (Else a lane passing a new rank on
                 // its way out pulls the box it comes from, and with it the
                 // rest of its rank.)
-                let to_a_channel = |slot: Slot| match slot {
-                    Slot::Child(child) => child >= children,
-                    Slot::Lane(index) => index >= level.edges.len(),
-                };
-                let is_box = !to_a_channel(slot) && matches!(slot, Slot::Child(_));
+                let is_box = matches!(slot, Slot::Child(child) if child < children);
                 let linked: Vec<usize> = neighbours
                     .get(&(rank, slot))
                     .into_iter()
@@ -666,8 +672,7 @@ fn arrange(level: &Level, known: &Known<'_>, spacing: Spacing) -> Content {
                 let current = start[&(rank, slot)];
                 let mut wanted = current.max(cursor);
                 // Layers are bands along the left edge; everything else aligns.
-                let is_band = matches!(slot, Slot::Child(child) if level.chain.contains(&child));
-                if !linked.is_empty() && !is_band {
+                if !linked.is_empty() && !level.is_band(slot) {
                     let mean = linked.iter().sum::<usize>() / linked.len();
                     wanted = wanted.max(mean.saturating_sub(extent(slot).1 / 2));
                 }

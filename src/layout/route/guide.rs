@@ -37,10 +37,13 @@ impl Guide {
                     self.reach(port, 0);
                 }
             }
-            // A branch ends where it joins the net's own lines.
-            Terminal::Net(_) => {
-                for y in window.y..window.y + window.height {
-                    for x in window.x..window.x + window.width {
+            // A branch ends where it joins the net's own lines, all within
+            // the goal's bounds.
+            Terminal::Net(bounds) => {
+                let (left, right) = (bounds.x.max(window.x), bounds.right().min(window.right()));
+                let (top, bottom) = (bounds.y.max(window.y), bounds.bottom().min(window.bottom()));
+                for y in top..=bottom {
+                    for x in left..=right {
                         let point = Point { x, y };
                         if grid.cell(point).net == router.net {
                             self.reach(point, 0);
@@ -98,8 +101,9 @@ impl Guide {
     }
 }
 
-/// Whether a route could enter `point` going one way or the other.
+/// Whether a route could enter `point` going one way or the other (what
+/// entering costs does not matter here).
 fn enterable(router: &NetRouter<'_>, grid: &Grid, point: Point) -> bool {
-    router.step_cost(grid, point, Dir::Up).is_some()
-        || router.step_cost(grid, point, Dir::Right).is_some()
+    router.base_step_cost(grid, point, Dir::Up).is_some()
+        || router.base_step_cost(grid, point, Dir::Right).is_some()
 }

@@ -30,7 +30,7 @@ use super::tree::Tree;
 use super::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
 use crate::model::{Direction, EdgeId, NodeId};
 use label::{LabelRoom, place_label};
-use search::{FIRST_MARGIN, Search};
+use search::Search;
 
 const STEP: u32 = 2;
 const BEND: u32 = 5;
@@ -361,15 +361,14 @@ impl<'a> NetRouter<'a> {
             // area. (Simple shapes do not look for room for a label.)
             let reach = leg.reach();
             let found = if leg.goal.label.is_some() {
-                search.run(self, grid, &leg, usize::MAX, usize::MAX)
+                search.run(self, grid, &leg)
             } else if reach.width * reach.height > SEARCH_FIRST_AREA {
-                pattern::find(self, grid, &leg)
-                    .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
+                pattern::find(self, grid, &leg).or_else(|| search.run(self, grid, &leg))
             } else {
                 search
-                    .run(self, grid, &leg, FIRST_MARGIN, QUICK_SEARCH_STATES)
+                    .quick(self, grid, &leg)
                     .or_else(|| pattern::find(self, grid, &leg))
-                    .or_else(|| search.run(self, grid, &leg, usize::MAX, usize::MAX))
+                    .or_else(|| search.run(self, grid, &leg))
             };
             let Some(cells) = found else {
                 if index >= 2 {
@@ -771,11 +770,6 @@ impl Leg<'_> {
         bounding(&cells)
     }
 }
-
-/// The most states a first, quick search near the ends may take before the
-/// simple shapes are tried: enough for any route in a small diagram, while
-/// in a crowded channel the shapes find a route for far less.
-const QUICK_SEARCH_STATES: usize = 1_000;
 
 /// Nets whose ends span at most this many cells are routed by search alone.
 const SEARCH_FIRST_AREA: usize = 4096;

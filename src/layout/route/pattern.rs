@@ -46,7 +46,8 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
         let cells = crate::layout::path_cells(corners);
         router.is_legal(grid, &cells, leg).then_some(cells)
     };
-    if let Some(trunk) = router.trunk {
+    // The kept lines run between ends that face each other across them.
+    if let Some(trunk) = router.trunk.filter(|_| inward == outward) {
         // Every pair of ports, in the order of what the search would pay
         // for the route: port costs, bends and the length across.
         let axis = Axis::of(outward);
@@ -58,10 +59,10 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
                 pairs.push((start_cost + end_cost + bends + jog * STEP, start, end));
             }
         }
-        pairs.sort_by_key(|&(cost, start, end)| (cost, start, end));
+        pairs.sort_unstable();
         for (_, start, end) in pairs.into_iter().take(TRUNK_PAIRS_TRIED) {
             if let Some(cells) =
-                on_trunk(trunk, start, outward, end, inward).and_then(|corners| legal(&corners))
+                on_trunk(trunk, start, outward, end).and_then(|corners| legal(&corners))
             {
                 return Some(cells);
             }
@@ -84,19 +85,10 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
     None
 }
 
-/// The corners of a route from `start` to `end` along the net's kept lines
-/// (lines run across the axis the ports face along), if its ends face
-/// each other across them.
-fn on_trunk(
-    trunk: Trunk,
-    start: Point,
-    outward: Dir,
-    end: Point,
-    inward: Dir,
-) -> Option<Vec<Point>> {
-    if inward != outward {
-        return None;
-    }
+/// The corners of a route from `start` (left travelling `outward`) to `end`
+/// along the net's kept lines (lines run across the axis the ports face
+/// along), if the line lies between the ends.
+fn on_trunk(trunk: Trunk, start: Point, outward: Dir, end: Point) -> Option<Vec<Point>> {
     let frame = Axis::of(outward);
     let (from, to) = (frame.along(start), frame.along(end));
     let corners = match trunk {

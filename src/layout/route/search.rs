@@ -5,13 +5,22 @@
 //! container borders still to cross, or in a large window by the
 //! [`guide`]'s true distance.
 
-use super::{BEND, Leg, NetRouter, SEARCH_FIRST_AREA, STEP, Step, crosses_itself, guide};
+use super::{BEND, Leg, NetRouter, STEP, Step, crosses_itself, guide};
 use crate::layout::Point;
 use crate::layout::Rect;
 use crate::layout::grid::{Dir, Grid, NONE};
 
-/// The largest window the search is guided in (see [`guide`]).
-const GUIDED_MOST_CELLS: usize = 500_000;
+/// The windows the search is guided in (see [`guide`]): a smaller one is
+/// searched quickly enough by the straight-line estimate, and in a larger
+/// one the guide would walk everything connected to the goal, which costs
+/// more than a search that finds its start walled in (the usual reason a
+/// huge window is searched at all).
+const GUIDED_CELLS: std::ops::RangeInclusive<usize> = 4_097..=500_000;
+
+/// The most states a quick search near the ends may take before the caller
+/// tries something else: enough for any route in a small diagram, while in
+/// a crowded channel the simple shapes find a route for far less.
+const QUICK_SEARCH_STATES: usize = 1_000;
 
 /// Reusable A* state arrays, reset by a generation stamp instead of clearing.
 ///
@@ -34,8 +43,8 @@ pub(super) struct Search {
 const ROOT: u32 = u32::MAX;
 
 /// Cells around the ends the search first looks within; if that fails, it
-/// looks in the widest window it is allowed (the whole grid, mostly).
-pub(super) const FIRST_MARGIN: usize = 8;
+/// looks in the whole grid.
+const FIRST_MARGIN: usize = 8;
 
 impl Search {
     pub(super) fn new(cells: usize) -> Search {
@@ -54,7 +63,7 @@ impl Search {
     }
 
     /// The cells of the cheapest path for `leg`. The search looks near the
-    /// ends first and widens its window only when that fails, so a route's
+    /// ends first and in the whole grid only when that fails, so a route's
     /// cost follows its length, not the diagram's area. Where the goal has a
     /// label, only a path that runs straight down or up through a cell
     /// beside which the label has room will do.
@@ -63,8 +72,6 @@ impl Search {
         router: &NetRouter<'_>,
         grid: &Grid,
         leg: &Leg,
-        widest: usize,
-        most_states: usize,
     ) -> Option<Vec<Point>> {
         if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
             let states = 2 * self.layer;
@@ -72,45 +79,58 @@ impl Search {
             self.parent.resize(states, 0);
             self.stamp.resize(states, 0);
         }
-        let reach = leg.reach();
-        let mut margin = FIRST_MARGIN;
-        loop {
-            let (x, y) = (
-                reach.x.saturating_sub(margin),
-                reach.y.saturating_sub(margin),
-            );
-            let window = Rect {
-                x,
-                y,
-                width: (reach.right() + margin + 1).min(grid.width) - x,
-                height: (reach.bottom() + margin + 1).min(grid.height) - y,
-            };
-            // Walking back along the path at every step to keep it from
-            // crossing itself is slow, and the cheapest path rarely does:
-            // the check runs only when the quick search's path needs it.
-            self.never_crossing_itself = false;
-            let mut found = self.run_in(router, grid, leg, window, most_states);
-            if found.as_ref().is_some_and(|path| crosses_itself(path)) {
-                self.never_crossing_itself = true;
-                found = self.run_in(router, grid, leg, window, most_states);
-            }
-            if found.is_some() {
-                return found;
-            }
-            let whole = window.width == grid.width && window.height == grid.height;
-            if whole || margin >= widest {
-                return None;
-            }
-            // A route that does not fit near its ends mostly has to go
-            // around something large: a failed search has explored its
-            // whole window, so widening step by step would pay for the
-            // same cells again and again.
-            margin = widest.min(grid.width.max(grid.height));
-        }
+        // A route that does not fit near its ends mostly has to go around
+        // something large: a failed search has explored its whole window, so
+        // widening it step by step would pay for the same cells again.
+        let near = around_ends(leg, grid);
+        self.run_in(router, grid, leg, near, usize::MAX)
+            .or_else(|| {
+                let whole = Rect {
+                    x: 0,
+                    y: 0,
+                    width: grid.width,
+                    height: grid.height,
+                };
+                (near != whole)
+                    .then(|| self.run_in(router, grid, leg, whole, usize::MAX))
+                    .flatten()
+            })
     }
 
-    /// The cheapest path within `window`.
+    /// `run` near the ends only, giving up after a few states: cheap where
+    /// the ends are close and nothing is in the way.
+    pub(super) fn quick(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        leg: &Leg,
+    ) -> Option<Vec<Point>> {
+        let near = around_ends(leg, grid);
+        self.run_in(router, grid, leg, near, QUICK_SEARCH_STATES)
+    }
+
+    /// The cheapest path within `window`, taking at most `most_states`
+    /// states. Walking back along the path at every step to keep it from
+    /// crossing itself is slow, and the cheapest path rarely does: the check
+    /// runs only when the quick search's path needs it.
     fn run_in(
+        &mut self,
+        router: &NetRouter<'_>,
+        grid: &Grid,
+        leg: &Leg,
+        window: Rect,
+        most_states: usize,
+    ) -> Option<Vec<Point>> {
+        self.never_crossing_itself = false;
+        let found = self.search(router, grid, leg, window, most_states);
+        if !found.as_ref().is_some_and(|path| crosses_itself(path)) {
+            return found;
+        }
+        self.never_crossing_itself = true;
+        self.search(router, grid, leg, window, most_states)
+    }
+
+    fn search(
         &mut self,
         router: &NetRouter<'_>,
         grid: &Grid,
@@ -122,13 +142,7 @@ impl Search {
         let label = goal.label.as_ref();
         self.generation += 1;
         self.queue.clear();
-        // A small window is searched quickly enough by the straight-line
-        // estimate, and a large one pays for the guide many times over; but
-        // the guide walks all the cells connected to the goal, which in a
-        // huge window costs more than a search that finds its start walled
-        // in (the usual reason a huge window is searched at all).
-        let area = window.width * window.height;
-        let guided = area > SEARCH_FIRST_AREA && area <= GUIDED_MOST_CELLS;
+        let guided = GUIDED_CELLS.contains(&(window.width * window.height));
         if guided {
             self.guide.walk(router, grid, goal, window);
         }
@@ -267,6 +281,21 @@ impl Search {
         }
         cells.reverse();
         cells
+    }
+}
+
+/// The cells within `FIRST_MARGIN` of the leg's ends.
+fn around_ends(leg: &Leg, grid: &Grid) -> Rect {
+    let reach = leg.reach();
+    let (x, y) = (
+        reach.x.saturating_sub(FIRST_MARGIN),
+        reach.y.saturating_sub(FIRST_MARGIN),
+    );
+    Rect {
+        x,
+        y,
+        width: (reach.right() + FIRST_MARGIN + 1).min(grid.width) - x,
+        height: (reach.bottom() + FIRST_MARGIN + 1).min(grid.height) - y,
     }
 }
 
