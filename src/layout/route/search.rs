@@ -36,8 +36,6 @@ pub(super) struct Search {
     generation: u32,
     queue: Buckets,
     guide: guide::Guide,
-    /// Whether to keep paths from crossing themselves during the search.
-    never_crossing_itself: bool,
 }
 
 const ROOT: u32 = u32::MAX;
@@ -58,7 +56,6 @@ impl Search {
             generation: 0,
             queue: Buckets::default(),
             guide: guide::Guide::default(),
-            never_crossing_itself: false,
         }
     }
 
@@ -121,22 +118,23 @@ impl Search {
         window: Rect,
         most_states: usize,
     ) -> Option<Vec<Point>> {
-        self.never_crossing_itself = false;
-        let found = self.search(router, grid, leg, window, most_states);
+        let limits = (window, most_states);
+        let found = self.search(router, grid, leg, limits, false);
         if !found.as_ref().is_some_and(|path| crosses_itself(path)) {
             return found;
         }
-        self.never_crossing_itself = true;
-        self.search(router, grid, leg, window, most_states)
+        self.search(router, grid, leg, limits, true)
     }
 
+    /// One A* search; with `never_crossing_itself`, a path is kept from
+    /// entering a cell it has passed.
     fn search(
         &mut self,
         router: &NetRouter<'_>,
         grid: &Grid,
         leg: &Leg,
-        window: Rect,
-        most_states: usize,
+        (window, most_states): (Rect, usize),
+        never_crossing_itself: bool,
     ) -> Option<Vec<Point>> {
         let (outward, goal) = (leg.outward, &leg.goal);
         let label = goal.label.as_ref();
@@ -211,7 +209,7 @@ impl Search {
                 match step {
                     Step::Joins => self.relax(next_state, cost + STEP + bend, state as u32, 0),
                     Step::Enters(step) => {
-                        if self.never_crossing_itself && self.on_path(state, grid.index(next)) {
+                        if never_crossing_itself && self.on_path(state, grid.index(next)) {
                             continue; // A path never crosses itself.
                         }
                         let Some(estimate) = estimate_at(&self.guide, next) else {
