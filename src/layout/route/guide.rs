@@ -1,16 +1,21 @@
-//! The search's guide: how many steps each cell of a window lies from the
-//! goal, counting only cells a route could ever enter, by a breadth-first
-//! walk out from the goal.
+//! The search's guide: the least each state of a window could cost to take
+//! to the goal, by a walk out from the goal (Dijkstra 1959, on a bucket
+//! queue) over a simpler problem than the search's.
 //!
-//! As the search's estimate it never exceeds the true cost (every step of a
-//! route enters such a cell and costs at least [`STEP`]), and it is far
-//! closer than the straight-line distance where a route must go around a
-//! box or a line: the search then heads straight for the way around instead
-//! of first trying every cell nearer the goal. A cell the walk never reaches
-//! is one no route in the window passes through, so a window with no route
-//! is known at once, without a search.
+//! A guide state is a cell and the axis a route travels along there. A
+//! step into a cell costs what the search's step would cost along that axis
+//! (the toll for running along another net's kept line included), and a
+//! change of axis costs a bend; what the simpler problem leaves out (where
+//! turns are allowed, a path never crossing itself, the ports' own costs)
+//! only makes routes dearer. So the guide never exceeds the true cost, and
+//! is consistent: it is A*'s estimate, and usually an exact one, so the
+//! search walks straight along a cheapest route instead of trying every
+//! cheaper-looking cell first (in a channel full of other lines, most of
+//! the window). A state the walk never reaches is one no route in the
+//! window passes through, so a window with no route is known at once.
 
-use super::{Goal, NetRouter, STEP, Terminal};
+use super::search::Buckets;
+use super::{BEND, Goal, NetRouter, Terminal};
 use crate::layout::grid::{Dir, Grid};
 use crate::layout::{Point, Rect};
 
@@ -19,22 +24,29 @@ const UNREACHED: u32 = u32::MAX;
 #[derive(Default)]
 pub(super) struct Guide {
     window: Rect,
-    /// Steps from the goal, by cell of the window, row after row.
-    steps: Vec<u32>,
-    frontier: Vec<usize>,
+    /// Cost to the goal, by state of the window: two a cell (vertical,
+    /// horizontal), row after row.
+    cost: Vec<u32>,
+    queue: Buckets,
 }
 
 impl Guide {
     /// Walks `window` out from `goal`'s cells.
     pub(super) fn walk(&mut self, router: &NetRouter<'_>, grid: &Grid, goal: &Goal, window: Rect) {
         self.window = window;
-        self.steps.clear();
-        self.steps.resize(window.width * window.height, UNREACHED);
-        self.frontier.clear();
+        self.cost.clear();
+        self.cost
+            .resize(2 * window.width * window.height, UNREACHED);
+        self.queue.clear();
         match goal.terminal {
+            // A route reaches a port travelling inward (having paid for the
+            // port as it entered the cell).
             Terminal::Port(..) => {
+                let axis = usize::from(!goal.inward.is_vertical());
                 for &(port, _) in &goal.ports {
-                    self.reach(port, 0);
+                    if window.contains(port) {
+                        self.relax(2 * self.index(port) + axis, 0);
+                    }
                 }
             }
             // A branch ends where it joins the net's own lines, all within
@@ -46,46 +58,63 @@ impl Guide {
                     for x in left..=right {
                         let point = Point { x, y };
                         if grid.cell(point).net == router.net {
-                            self.reach(point, 0);
+                            let index = self.index(point);
+                            self.relax(2 * index, 0);
+                            self.relax(2 * index + 1, 0);
                         }
                     }
                 }
             }
         }
-        let mut distance = 0;
-        while !self.frontier.is_empty() {
-            distance += 1;
-            // `reach` gathers the next ring while this one is walked.
-            let ring = std::mem::take(&mut self.frontier);
-            for &index in &ring {
-                let point = self.point(index);
-                for dir in Dir::ALL {
-                    let Some(next) = grid.step(point, dir).filter(|&next| window.contains(next))
-                    else {
-                        continue;
-                    };
-                    if self.steps[self.index(next)] == UNREACHED && enterable(router, grid, next) {
-                        self.reach(next, distance);
-                    }
+        while let Some((cost, (state, _))) = self.queue.pop() {
+            let state = state as usize;
+            if cost != self.cost[state] {
+                continue; // Reached again more cheaply since it was queued.
+            }
+            let (index, vertical) = (state / 2, state % 2 == 0);
+            let point = self.point(index);
+            // Arriving here along the other axis, the route turns here.
+            if router.can_turn(grid, point) {
+                self.relax(2 * index + usize::from(vertical), cost + BEND);
+            }
+            // Entering this cell along the axis costs what the search's
+            // step would; the cells before it along the axis pay that.
+            let (forward, backward) = if vertical {
+                (Dir::Down, Dir::Up)
+            } else {
+                (Dir::Right, Dir::Left)
+            };
+            let Some(step) = router.step_cost(grid, point, forward) else {
+                continue;
+            };
+            // Only a route travelling inward enters a port cell (the cell
+            // before it the other way is the box's border).
+            let arrival = if vertical == goal.inward.is_vertical() {
+                goal.port_cost(point).unwrap_or(0)
+            } else {
+                0
+            };
+            let enter = step + arrival;
+            for dir in [forward, backward] {
+                if let Some(before) = grid.step(point, dir).filter(|&at| window.contains(at)) {
+                    let before = 2 * self.index(before) + usize::from(!vertical);
+                    self.relax(before, cost + enter);
                 }
             }
         }
     }
 
-    /// The least a route from `point` to the goal costs in steps, or `None`
-    /// if no route within the window reaches the goal from there.
-    pub(super) fn estimate(&self, point: Point) -> Option<u32> {
-        let steps = self.steps[self.index(point)];
-        (steps != UNREACHED).then(|| steps * STEP)
+    /// The least a route from `point`, travelling `dir`, costs to reach the
+    /// goal, or `None` if no route within the window reaches it from there.
+    pub(super) fn estimate(&self, point: Point, dir: Dir) -> Option<u32> {
+        let cost = self.cost[2 * self.index(point) + usize::from(!dir.is_vertical())];
+        (cost != UNREACHED).then_some(cost)
     }
 
-    fn reach(&mut self, point: Point, distance: u32) {
-        if self.window.contains(point) {
-            let index = self.index(point);
-            if self.steps[index] == UNREACHED {
-                self.steps[index] = distance;
-                self.frontier.push(index);
-            }
+    fn relax(&mut self, state: usize, cost: u32) {
+        if cost < self.cost[state] {
+            self.cost[state] = cost;
+            self.queue.push(cost, (state as u32, 0));
         }
     }
 
@@ -99,11 +128,4 @@ impl Guide {
             y: self.window.y + index / self.window.width,
         }
     }
-}
-
-/// Whether a route could enter `point` going one way or the other (what
-/// entering costs does not matter here).
-fn enterable(router: &NetRouter<'_>, grid: &Grid, point: Point) -> bool {
-    router.base_step_cost(grid, point, Dir::Up).is_some()
-        || router.base_step_cost(grid, point, Dir::Right).is_some()
 }

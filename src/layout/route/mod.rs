@@ -502,37 +502,42 @@ impl<'a> NetRouter<'a> {
             })
     }
 
-    /// Whether `cells` is a path the search could take for `leg`: starting
-    /// at a start cell, every step allowed, turns only where
-    /// the net may turn, straight on through crossings, no cell twice, and
-    /// ending where the goal is reached. Stricter than the search in one
-    /// way: it never runs along a line kept for another net (the search
-    /// only pays a toll there), so a pattern route never spoils the plan.
-    fn is_legal(&self, grid: &Grid, cells: &[Point], leg: &Leg) -> bool {
+    /// The cells of the path through `corners`, if it is one the search
+    /// could take for `leg`: starting at a start cell, every step allowed,
+    /// turns only where the net may turn, straight on through crossings, no
+    /// cell twice, and ending where the goal is reached. Stricter than the
+    /// search in one way: it never runs along a line kept for another net
+    /// (the search only pays a toll there), so a pattern route never spoils
+    /// the plan. Stops at the first cell that breaks a rule: shapes tried
+    /// one after another mostly fail near their start.
+    fn legal_path(&self, grid: &Grid, corners: &[Point], leg: &Leg) -> Option<Vec<Point>> {
         let (outward, goal) = (leg.outward, &leg.goal);
-        let Some((&first, rest)) = cells.split_first() else {
-            return false;
-        };
+        let first = *corners.first()?;
         if self.step_cost(grid, first, outward).is_none()
             || self.runs_along_another_track(grid, first, outward)
         {
-            return false;
+            return None;
         }
-        let mut dir = outward;
-        let mut previous = first;
-        for (index, &point) in rest.iter().enumerate() {
-            let next_dir = direction_between(previous, point);
-            let can_turn = || self.can_turn(grid, previous);
-            match self.step(grid, goal, (previous, dir), next_dir, can_turn) {
-                Some((_, Step::Joins)) => return index + 1 == rest.len(),
-                Some((_, Step::Enters(_)))
-                    if !self.runs_along_another_track(grid, point, next_dir) => {}
-                _ => return false,
+        let (mut dir, mut previous) = (outward, first);
+        let mut joined = false;
+        for &corner in &corners[1..] {
+            let next_dir = direction_between(previous, corner);
+            while previous != corner {
+                if joined {
+                    return None; // A path ends where it joins the net.
+                }
+                let can_turn = || self.can_turn(grid, previous);
+                let (point, step) = self.step(grid, goal, (previous, dir), next_dir, can_turn)?;
+                match step {
+                    Step::Joins => joined = true,
+                    Step::Enters(_) if !self.runs_along_another_track(grid, point, next_dir) => {}
+                    Step::Enters(_) => return None,
+                }
+                (dir, previous) = (next_dir, point);
             }
-            dir = next_dir;
-            previous = point;
         }
-        goal.is_reached(self, grid, previous, dir) && !crosses_itself(cells)
+        let reached = joined || goal.is_reached(self, grid, previous, dir);
+        (reached && !crosses_itself(corners)).then(|| super::path_cells(corners))
     }
 
     /// One step of a path, by the rules the search and the shapes share:
@@ -724,10 +729,24 @@ fn direction_between(from: Point, to: Point) -> Dir {
     }
 }
 
-fn crosses_itself(cells: &[Point]) -> bool {
-    let mut sorted = cells.to_vec();
-    sorted.sort_unstable();
-    sorted.windows(2).any(|pair| pair[0] == pair[1])
+/// Whether the path through `corners` passes a cell twice: whether two of
+/// its straight segments share a cell (other than the corner between
+/// neighbours), checked on the few segments rather than the many cells.
+fn crosses_itself(corners: &[Point]) -> bool {
+    // Neighbouring segments share their corner, and meet elsewhere only
+    // where the path turns back along its line.
+    let turns_back = corners.windows(3).any(|three| {
+        direction_between(three[0], three[1]) == direction_between(three[1], three[2]).opposite()
+    });
+    let segments: Vec<Rect> = corners.windows(2).map(bounding).collect();
+    let overlap = |a: &Rect, b: &Rect| {
+        a.x <= b.right() && b.x <= a.right() && a.y <= b.bottom() && b.y <= a.bottom()
+    };
+    turns_back
+        || segments.iter().enumerate().any(|(index, segment)| {
+            let later = segments.get(index + 2..).unwrap_or_default();
+            later.iter().any(|other| overlap(segment, other))
+        })
 }
 
 /// A path's corner points: its first and last cell and every turn.

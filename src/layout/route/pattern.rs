@@ -1,12 +1,12 @@
 //! Pattern routes: straight, L-, Z- and U-shaped paths tried before the
 //! search. In the channels between ranks most nets need nothing more, and
 //! checking a shape costs its length where a search costs the area it
-//! explores. A shape is taken only if [`NetRouter::is_legal`] accepts it,
+//! explores. A shape is taken only if [`NetRouter::legal_path`] accepts it,
 //! by the rules the search follows, so a pattern route is always one the
 //! search could have found (if not always the cheapest).
 
 use super::tracks::Trunk;
-use super::{BEND, Goal, Leg, NetRouter, STEP, Terminal};
+use super::{BEND, Goal, Leg, NetRouter, STEP, Terminal, corners};
 use crate::layout::Point;
 use crate::layout::grid::{Axis, Dir, Grid, NONE};
 
@@ -42,10 +42,7 @@ fn cheapest(ports: &[(Point, u32)], limit: usize) -> Vec<Point> {
 fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>> {
     let (outward, goal) = (leg.outward, &leg.goal);
     let inward = goal.inward;
-    let legal = |corners: &[Point]| {
-        let cells = crate::layout::path_cells(corners);
-        router.is_legal(grid, &cells, leg).then_some(cells)
-    };
+    let legal = |corners: &[Point]| router.legal_path(grid, corners, leg);
     // The kept lines run between ends that face each other across them.
     if let Some(trunk) = router.trunk.filter(|_| inward == outward) {
         // Every pair of ports, in the order of what the search would pay
@@ -232,8 +229,8 @@ fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> O
         while let Some(next) = grid.step(point, outward) {
             if let Some(joined) = goal.joins(router, grid, next, outward) {
                 walk.push(next);
-                if joined && router.is_legal(grid, &walk, leg) {
-                    return Some(walk);
+                if joined && let Some(path) = router.legal_path(grid, &corners(&walk), leg) {
+                    return Some(path);
                 }
                 walk.pop();
                 break;
@@ -250,10 +247,10 @@ fn to_net(router: &NetRouter<'_>, grid: &Grid, starts: &[Point], leg: &Leg) -> O
         turns.sort_by_key(|&index| Some(axis.along(walk[index])) != planned_line);
         for index in turns {
             for side in [left, right] {
-                if let Some(cells) = walk_to_net(router, grid, &walk[..=index], side, goal)
-                    && router.is_legal(grid, &cells, leg)
+                if let Some(path) = walk_to_net(router, grid, &walk[..=index], side, goal)
+                    .and_then(|cells| router.legal_path(grid, &corners(&cells), leg))
                 {
-                    return Some(cells);
+                    return Some(path);
                 }
             }
         }

@@ -5,7 +5,7 @@
 //! container borders still to cross, or in a large window by the
 //! [`guide`]'s true distance.
 
-use super::{BEND, Leg, NetRouter, STEP, Step, crosses_itself, guide};
+use super::{BEND, Leg, NetRouter, STEP, Step, corners, crosses_itself, guide};
 use crate::layout::Point;
 use crate::layout::Rect;
 use crate::layout::grid::{Dir, Grid, NONE};
@@ -120,7 +120,10 @@ impl Search {
     ) -> Option<Vec<Point>> {
         let limits = (window, most_states);
         let found = self.search(router, grid, leg, limits, false);
-        if !found.as_ref().is_some_and(|path| crosses_itself(path)) {
+        if !found
+            .as_ref()
+            .is_some_and(|path| crosses_itself(&corners(path)))
+        {
             return found;
         }
         self.search(router, grid, leg, limits, true)
@@ -140,24 +143,25 @@ impl Search {
         let label = goal.label.as_ref();
         self.generation += 1;
         self.queue.clear();
-        let guided = GUIDED_CELLS.contains(&(window.width * window.height));
+        // A quick search takes too few states to repay walking the window.
+        let guided =
+            most_states == usize::MAX && GUIDED_CELLS.contains(&(window.width * window.height));
         if guided {
             self.guide.walk(router, grid, goal, window);
         }
-        let estimate_at = |guide: &guide::Guide, point: Point| {
-            let steps = if guided {
-                guide.estimate(point)?
+        let estimate_at = |guide: &guide::Guide, point: Point, dir: Dir| {
+            if guided {
+                guide.estimate(point, dir)
             } else {
-                goal.distance(point)
-            };
-            Some(steps + goal.borders_to_cross(grid, point))
+                Some(goal.distance(point) + goal.borders_to_cross(grid, point))
+            }
         };
         for &(start, penalty) in &leg.starts {
             if !window.contains(start) {
                 continue;
             }
             if let Some(cost) = router.step_cost(grid, start, outward)
-                && let Some(estimate) = estimate_at(&self.guide, start)
+                && let Some(estimate) = estimate_at(&self.guide, start, outward)
             {
                 let state = grid.index(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, estimate);
@@ -212,7 +216,7 @@ impl Search {
                         if never_crossing_itself && self.on_path(state, grid.index(next)) {
                             continue; // A path never crosses itself.
                         }
-                        let Some(estimate) = estimate_at(&self.guide, next) else {
+                        let Some(estimate) = estimate_at(&self.guide, next, next_dir) else {
                             continue; // No way to the goal from there.
                         };
                         let arrival = goal.arrival_cost(next, next_dir);
@@ -301,7 +305,7 @@ fn around_ends(leg: &Leg, grid: &Grid) -> Rect {
 /// 1969): a bucket of entries a priority, the lowest taken first and the
 /// latest first within one, which sends the search deep along ties.
 #[derive(Default)]
-struct Buckets {
+pub(super) struct Buckets {
     buckets: Vec<Vec<(u32, u32)>>,
     /// No entry is queued below `lowest`, none above `highest`.
     lowest: usize,
@@ -310,14 +314,14 @@ struct Buckets {
 }
 
 impl Buckets {
-    fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         if let Some(used) = self.buckets.get_mut(self.lowest..=self.highest) {
             used.iter_mut().for_each(Vec::clear);
         }
         (self.lowest, self.highest, self.len) = (usize::MAX, 0, 0);
     }
 
-    fn push(&mut self, priority: u32, entry: (u32, u32)) {
+    pub(super) fn push(&mut self, priority: u32, entry: (u32, u32)) {
         let priority = priority as usize;
         if priority >= self.buckets.len() {
             self.buckets.resize_with(priority + 1, Vec::new);
@@ -328,7 +332,7 @@ impl Buckets {
         self.len += 1;
     }
 
-    fn pop(&mut self) -> Option<(u32, (u32, u32))> {
+    pub(super) fn pop(&mut self) -> Option<(u32, (u32, u32))> {
         if self.len == 0 {
             return None;
         }
