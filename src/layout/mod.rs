@@ -181,7 +181,11 @@ pub enum Side {
 
 /// Every cell of an orthogonal polyline, in order.
 pub fn path_cells(corners: &[Point]) -> Vec<Point> {
-    let mut cells = Vec::new();
+    let length: usize = corners
+        .windows(2)
+        .map(|pair| pair[0].x.abs_diff(pair[1].x) + pair[0].y.abs_diff(pair[1].y))
+        .sum();
+    let mut cells = Vec::with_capacity(length + 1);
     for pair in corners.windows(2) {
         let (mut point, to) = (pair[0], pair[1]);
         while point != to {

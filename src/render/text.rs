@@ -260,7 +260,9 @@ impl Canvas {
                     continue;
                 }
                 line.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
-                if let Some(combining) = self.combining.get(&(row_index * width + column)) {
+                if !self.combining.is_empty()
+                    && let Some(combining) = self.combining.get(&(row_index * width + column))
+                {
                     line.push_str(combining);
                 }
             }
@@ -272,6 +274,7 @@ impl Canvas {
 }
 
 /// The glyph for a cell's lines, chosen by connectivity and stroke.
+#[inline]
 fn glyph(cell: &Cell, charset: Charset) -> char {
     let bits = if cell.crossed { UP | DOWN } else { cell.bits };
     if bits == 0 {

@@ -30,30 +30,32 @@ impl<'a> LabelRoom<'a> {
         }
     }
 
-    /// Whether a border (or a container's header above) lies within `reach`
+    /// Whether a border (or a container's header above) lies `distance`
     /// rows above or below `point`. A label keeps two rows away from a
     /// border, room that routes leaving or entering that box need to turn in.
-    fn next_to_border(&self, grid: &Grid, point: Point, reach: usize) -> bool {
-        (1..=reach)
-            .flat_map(|distance| [point.y.checked_sub(distance), Some(point.y + distance)])
-            .flatten()
-            .any(|y| {
-                y < grid.height && {
-                    let cell = grid.cell(Point { x: point.x, y });
-                    // A label alone under a container's header would read as
-                    // part of its title.
-                    (cell.header && y < point.y && !row_has_child_box(grid, self.placement, point))
-                        || cell.border
-                }
-            })
+    fn border_at(&self, grid: &Grid, point: Point, distance: usize) -> bool {
+        let above = point.y.checked_sub(distance).is_some_and(|y| {
+            let cell = grid.cell(Point { x: point.x, y });
+            // A label alone under a container's header would read as part
+            // of its title.
+            cell.border || (cell.header && !row_has_child_box(grid, self.placement, point))
+        });
+        let y = point.y + distance;
+        above || (y < grid.height && grid.cell(Point { x: point.x, y }).border)
     }
 
     /// Whether the label fits at `at`, with `reach` rows above and below
     /// clear of borders.
     fn fits(&self, grid: &Grid, at: Point, reach: usize) -> bool {
+        self.clearance(grid, at, reach, reach).is_some()
+    }
+
+    /// If the label fits at `at` with at least `least` rows above and below
+    /// clear of borders: how many rows are clear, counting up to `most`.
+    fn clearance(&self, grid: &Grid, at: Point, least: usize, most: usize) -> Option<usize> {
         let width = self.width;
-        at.x >= 1
-            && free_run(
+        if at.x < 1
+            || !free_run(
                 grid,
                 self.placement,
                 Point {
@@ -62,9 +64,17 @@ impl<'a> LabelRoom<'a> {
                 },
                 width + 2,
             )
-            && !(at.x - 1..=at.x + width)
-                .any(|x| self.next_to_border(grid, Point { x, y: at.y }, reach))
-            && !beside_another(grid, at, width, self.own)
+            || beside_another(grid, at, width, self.own)
+        {
+            return None;
+        }
+        let clear = (1..=most)
+            .take_while(|&distance| {
+                !(at.x - 1..=at.x + width)
+                    .any(|x| self.border_at(grid, Point { x, y: at.y }, distance))
+            })
+            .count();
+        (clear >= least).then_some(clear)
     }
 
     /// Whether the label at `at`, or the cells kept clear around it, would
@@ -129,13 +139,9 @@ pub(super) fn place_label(
                     continue;
                 }
                 for at in room.beside(point).into_iter().flatten() {
-                    if !room.fits(grid, at, 2) {
+                    let Some(clearance) = room.clearance(grid, at, 2, LABEL_CLEARANCE) else {
                         continue;
-                    }
-                    let clearance = (3..=LABEL_CLEARANCE)
-                        .take_while(|&reach| room.fits(grid, at, reach))
-                        .last()
-                        .unwrap_or(2);
+                    };
                     let score = (!room.on_another_track(grid, at), clearance);
                     if score == (true, LABEL_CLEARANCE) {
                         return Some(at);

@@ -5,6 +5,9 @@
 //! by the rules the search follows, so a pattern route is always one the
 //! search could have found (if not always the cheapest).
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use super::tracks::Trunk;
 use super::{BEND, Goal, Leg, NetRouter, STEP, Terminal, corners};
 use crate::layout::Point;
@@ -48,16 +51,25 @@ fn to_port(router: &NetRouter<'_>, grid: &Grid, leg: &Leg) -> Option<Vec<Point>>
         // Every pair of ports, in the order of what the search would pay
         // for the route: port costs, bends and the length across.
         let axis = Axis::of(outward);
-        let mut pairs: Vec<(u32, Point, Point)> = Vec::new();
+        let mut pairs: Vec<Reverse<(u32, Point, Point)>> = Vec::new();
         for &(start, start_cost) in &leg.starts {
             for &(end, end_cost) in &goal.ports {
                 let jog = axis.across(start).abs_diff(axis.across(end)) as u32;
                 let bends = if jog == 0 { 0 } else { 2 * BEND };
-                pairs.push((start_cost + end_cost + bends + jog * STEP, start, end));
+                pairs.push(Reverse((
+                    start_cost + end_cost + bends + jog * STEP,
+                    start,
+                    end,
+                )));
             }
         }
-        pairs.sort_unstable();
-        for (_, start, end) in pairs.into_iter().take(TRUNK_PAIRS_TRIED) {
+        // Mostly the first pair fits: a heap hands them out in order without
+        // sorting them all.
+        let mut pairs = BinaryHeap::from(pairs);
+        for _ in 0..TRUNK_PAIRS_TRIED {
+            let Some(Reverse((_, start, end))) = pairs.pop() else {
+                break;
+            };
             if let Some(cells) =
                 on_trunk(trunk, start, outward, end).and_then(|corners| legal(&corners))
             {
