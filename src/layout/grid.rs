@@ -174,6 +174,13 @@ pub struct Cell {
     pub kept_vertical: u32,
 }
 
+impl Cell {
+    /// Outside every box, with no line or text: open to any route.
+    pub fn is_empty(&self) -> bool {
+        self.owner == NONE && self.net == NONE && !self.text && !self.header
+    }
+}
+
 pub struct Grid {
     pub width: usize,
     pub height: usize,

@@ -526,6 +526,16 @@ impl<'a> NetRouter<'a> {
                 if joined {
                     return None; // A path ends where it joins the net.
                 }
+                // Straight on into an empty cell, off other nets' kept
+                // lines, is always allowed: the common case, checked quickly.
+                if next_dir == dir
+                    && let Some(point) = grid.step(previous, dir)
+                    && grid.cell(point).is_empty()
+                    && !self.runs_along_another_track(grid, point, dir)
+                {
+                    previous = point;
+                    continue;
+                }
                 let can_turn = || self.can_turn(grid, previous);
                 let (point, step) = self.step(grid, goal, (previous, dir), next_dir, can_turn)?;
                 match step {
