@@ -8,6 +8,8 @@
 //! the vertical line only, so a crossing never looks like a junction. The
 //! two charsets share everything but the table.
 
+use std::num::NonZeroU32;
+
 use unicode_width::UnicodeWidthChar;
 
 use crate::layout::{Layout, Point, Side, path_cells};
@@ -37,8 +39,9 @@ struct Cell {
     horizontal: Stroke,
     /// A box border runs through the cell (ports keep the border's style).
     border: Option<Shape>,
-    /// Which net drew the cell's line, to tell a crossing from a junction.
-    net: Option<u32>,
+    /// Which net drew the cell's line (its index plus one, so that a cell
+    /// stays small), to tell a crossing from a junction.
+    net: Option<NonZeroU32>,
     crossed: bool,
     glyph: Option<char>,
     /// The second cell of a wide character.
@@ -185,6 +188,7 @@ impl Canvas {
     }
 
     fn draw_path(&mut self, net: u32, cells: &[Point], stroke: Stroke) {
+        let net = NonZeroU32::new(net + 1);
         for (index, &point) in cells.iter().enumerate() {
             let mut bits = 0;
             for neighbour in [
@@ -205,7 +209,7 @@ impl Canvas {
                 };
             }
             let cell = self.cell_mut(point);
-            if cell.net.is_some_and(|other| other != net) {
+            if cell.net.is_some_and(|other| Some(other) != net) {
                 // Another net's straight line: the vertical one stays whole.
                 cell.crossed = true;
                 if bits & (UP | DOWN) != 0 {
@@ -213,7 +217,7 @@ impl Canvas {
                 }
                 continue;
             }
-            cell.net = Some(net);
+            cell.net = net;
             cell.bits |= bits;
             if cell.border.is_none() {
                 if bits & (UP | DOWN) != 0 {
@@ -252,21 +256,22 @@ impl Canvas {
     fn into_string(self, charset: Charset) -> String {
         let width = self.width.max(1);
         let mut out = String::with_capacity(self.cells.len() + self.cells.len() / width);
-        let mut line = String::new();
         for (row_index, row) in self.cells.chunks(width).enumerate() {
-            line.clear();
+            // Written straight into `out`, then cut back to its last glyph.
+            let line_start = out.len();
             for (column, cell) in row.iter().enumerate() {
                 if cell.continuation {
                     continue;
                 }
-                line.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
+                out.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
                 if !self.combining.is_empty()
                     && let Some(combining) = self.combining.get(&(row_index * width + column))
                 {
-                    line.push_str(combining);
+                    out.push_str(combining);
                 }
             }
-            out.push_str(line.trim_end());
+            let line_end = line_start + out[line_start..].trim_end().len();
+            out.truncate(line_end);
             out.push('\n');
         }
         out
