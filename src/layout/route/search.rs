@@ -2,8 +2,8 @@
 //! over (cell, direction) states in a window around the leg's ends, with
 //! the costs and rules of [`NetRouter::step`], taking states from a bucket
 //! queue and estimating what is left by the straight-line distance plus the
-//! container borders still to cross, or in a large window by the
-//! [`guide`]'s true distance.
+//! container borders still to cross, or in a large window by the least
+//! cost the [`guide`] finds still to pay.
 
 use super::{BEND, Leg, NetRouter, STEP, Step, corners, crosses_itself, guide};
 use crate::layout::Point;
