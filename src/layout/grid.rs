@@ -167,6 +167,8 @@ pub struct Cell {
     pub border: bool,
     /// On a corner of the `owner` box.
     pub corner: bool,
+    /// Next to a corner of some box (above, below or beside it).
+    pub beside_corner: bool,
     /// The net whose trunk runs horizontally (or vertically) through the
     /// cell by the track plan (see `route::tracks`), or `NONE`: other nets
     /// may cross the trunk's line, not run along it.
@@ -201,6 +203,7 @@ impl Grid {
             header: false,
             border: false,
             corner: false,
+            beside_corner: false,
             kept_horizontal: NONE,
             kept_vertical: NONE,
         };
@@ -218,6 +221,19 @@ impl Grid {
                     cell.owner = index as u32;
                     cell.border = rect.is_on_border(point);
                     cell.corner = cell.border && !is_side_cell(rect, point);
+                }
+            }
+            let corners = [
+                (rect.x, rect.y),
+                (rect.right(), rect.y),
+                (rect.x, rect.bottom()),
+                (rect.right(), rect.bottom()),
+            ];
+            for (x, y) in corners {
+                for dir in Dir::ALL {
+                    if let Some(next) = grid.step(Point { x, y }, dir) {
+                        grid.cell_mut(next).beside_corner = true;
+                    }
                 }
             }
             for run in &placed.text {

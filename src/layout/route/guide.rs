@@ -73,9 +73,11 @@ impl Guide {
             }
             let (index, vertical) = (state / 2, state % 2 == 0);
             let point = self.point(index);
-            // Arriving here along the other axis, the route turns here.
-            if router.can_turn(grid, point) {
-                self.relax(2 * index + usize::from(vertical), cost + BEND);
+            // Arriving here along the other axis, the route turns here
+            // (asked only where turning would be cheaper than what is known).
+            let turned = 2 * index + usize::from(vertical);
+            if cost + BEND < self.cost[turned] && router.can_turn(grid, point) {
+                self.relax(turned, cost + BEND);
             }
             // Entering this cell along the axis costs what the search's
             // step would; the cells before it along the axis pay that.

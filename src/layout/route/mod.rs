@@ -482,11 +482,7 @@ impl<'a> NetRouter<'a> {
     /// net's turn, branch or port, nor next to a box corner, so that in ASCII
     /// (where all of these are `+`) neighbouring `+` always belong together.
     fn may_turn(&self, grid: &Grid, point: Point) -> bool {
-        let beside_corner = Dir::ALL
-            .iter()
-            .filter_map(|&dir| grid.step(point, dir))
-            .any(|neighbour| grid.cell(neighbour).corner);
-        !beside_corner && !self.beside_another_turn(grid, point, &Dir::ALL)
+        !grid.cell(point).beside_corner && !self.beside_another_turn(grid, point, &Dir::ALL)
     }
 
     /// Whether a cell next to `point` in one of `dirs` is another net's
