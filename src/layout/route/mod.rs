@@ -88,7 +88,7 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
         }
     }
     let tracks = tracks::plan(&placement, tree, &mut grid);
-    let mut search = Search::new(width * height);
+    let mut search = Search::default();
 
     // Labelled nets go first, each placing its label at once, so that later
     // routes keep clear of the labels instead of crowding them out.

@@ -24,12 +24,19 @@ const QUICK_SEARCH_STATES: usize = 1_000;
 
 /// Reusable A* state arrays, reset by a generation stamp instead of clearing.
 ///
-/// A state is a cell and the direction it was entered in; a search for a
-/// route with room for its label (see [`LabelRoom`]) has a second layer of
-/// states, those on a path that has passed a place for the label.
+/// A state is a cell of the search's window and the direction it was
+/// entered in; a search for a route with room for its label (see
+/// [`LabelRoom`]) has a second layer of states, those on a path that has
+/// passed a place for the label. States are numbered within the window, so
+/// that every search reuses the same memory however far apart on the grid
+/// their windows lie.
+#[derive(Default)]
 pub(super) struct Search {
-    /// States in a layer: four a cell.
+    window: Rect,
+    /// States in a layer: four a cell of the window.
     layer: usize,
+    /// Layers in this search: two with a label to find room for, else one.
+    layers: usize,
     cost: Vec<u32>,
     parent: Vec<u32>,
     stamp: Vec<u32>,
@@ -45,20 +52,6 @@ const ROOT: u32 = u32::MAX;
 const FIRST_MARGIN: usize = 8;
 
 impl Search {
-    pub(super) fn new(cells: usize) -> Search {
-        Search {
-            layer: cells * 4,
-            cost: vec![0; cells * 4],
-            // Zeroed arrays cost nothing until a search touches them (a
-            // parent is only read where `relax` wrote it).
-            parent: vec![0; cells * 4],
-            stamp: vec![0; cells * 4],
-            generation: 0,
-            queue: Buckets::default(),
-            guide: guide::Guide::default(),
-        }
-    }
-
     /// The cells of the cheapest path for `leg`. The search looks near the
     /// ends first and in the whole grid only when that fails, so a route's
     /// cost follows its length, not the diagram's area. Where the goal has a
@@ -70,12 +63,6 @@ impl Search {
         grid: &Grid,
         leg: &Leg,
     ) -> Option<Vec<Point>> {
-        if leg.goal.label.is_some() && self.cost.len() < 2 * self.layer {
-            let states = 2 * self.layer;
-            self.cost.resize(states, 0);
-            self.parent.resize(states, 0);
-            self.stamp.resize(states, 0);
-        }
         // A route that does not fit near its ends mostly has to go around
         // something large: a failed search has explored its whole window, so
         // widening it step by step would pay for the same cells again.
@@ -143,6 +130,18 @@ impl Search {
         let label = goal.label.as_ref();
         self.generation += 1;
         self.queue.clear();
+        self.window = window;
+        self.layer = window.width * window.height * 4;
+        self.layers = if label.is_some() { 2 } else { 1 };
+        let states = self.layers * self.layer;
+        if self.cost.len() < states {
+            // Fresh zeroed arrays cost nothing until a search touches them;
+            // a zero stamp is no generation: unreached. (A parent is only
+            // read where `relax` wrote it.)
+            self.cost = vec![0; states];
+            self.parent = vec![0; states];
+            self.stamp = vec![0; states];
+        }
         // A quick search takes too few states to repay walking the window.
         let guided =
             most_states == usize::MAX && GUIDED_CELLS.contains(&(window.width * window.height));
@@ -163,7 +162,7 @@ impl Search {
             if let Some(cost) = router.step_cost(grid, start, outward)
                 && let Some(estimate) = estimate_at(&self.guide, start, outward)
             {
-                let state = grid.index(start) * 4 + outward.index();
+                let state = self.cell_of(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, estimate);
             }
         }
@@ -179,16 +178,14 @@ impl Search {
             }
             // Whether the path to this state has passed a place for the label.
             let passed = state >= self.layer;
-            let (cell, dir) = ((state % self.layer) / 4, Dir::ALL[state % 4]);
-            let point = Point {
-                x: cell % grid.width,
-                y: cell / grid.width,
-            };
+            let dir = Dir::ALL[state % 4];
+            let point = self.point_of((state % self.layer) / 4);
             let cost = self.cost[state];
             if (passed || label.is_none()) && goal.is_reached(router, grid, point, dir) {
-                return Some(self.path(state, grid.width));
+                return Some(self.path(state));
             }
-            let crossing_here = grid.cells[cell].net != NONE;
+            let here = grid.cell(point);
+            let crossing_here = here.net != NONE;
             let can_turn = router.can_turn(grid, point);
             for next_dir in Dir::ALL {
                 let Some((next, step)) = router
@@ -205,15 +202,15 @@ impl Search {
                         next_dir == dir
                             && dir.is_vertical()
                             && !crossing_here
-                            && !grid.cells[cell].border
+                            && !here.border
                             && label.fits_beside(grid, point)
                     });
                 let layer = if passes { self.layer } else { 0 };
-                let next_state = layer + grid.index(next) * 4 + next_dir.index();
+                let next_state = layer + self.cell_of(next) * 4 + next_dir.index();
                 match step {
                     Step::Joins => self.relax(next_state, cost + STEP + bend, state as u32, 0),
                     Step::Enters(step) => {
-                        if never_crossing_itself && self.on_path(state, grid.index(next)) {
+                        if never_crossing_itself && self.on_path(state, self.cell_of(next)) {
                             continue; // A path never crosses itself.
                         }
                         let Some(estimate) = estimate_at(&self.guide, next, next_dir) else {
@@ -233,11 +230,22 @@ impl Search {
         None
     }
 
+    /// The number of a cell of the window, and the cell of a number.
+    fn cell_of(&self, point: Point) -> usize {
+        (point.y - self.window.y) * self.window.width + (point.x - self.window.x)
+    }
+
+    fn point_of(&self, cell: usize) -> Point {
+        Point {
+            x: self.window.x + cell % self.window.width,
+            y: self.window.y + cell / self.window.width,
+        }
+    }
+
     /// Whether `cell` lies on the path that leads to `state`. Only walked
     /// when the cell was reached before in this search, which is rare.
     fn on_path(&self, state: usize, cell: usize) -> bool {
-        let layers = self.stamp.len() / self.layer;
-        let seen = (0..layers * 4).any(|index| {
+        let seen = (0..self.layers * 4).any(|index| {
             let state = (index / 4) * self.layer + cell * 4 + index % 4;
             self.stamp[state] == self.generation
         });
@@ -267,14 +275,10 @@ impl Search {
         self.queue.push(cost + estimate, (state as u32, estimate));
     }
 
-    fn path(&self, mut state: usize, width: usize) -> Vec<Point> {
+    fn path(&self, mut state: usize) -> Vec<Point> {
         let mut cells = Vec::new();
         loop {
-            let cell = (state % self.layer) / 4;
-            cells.push(Point {
-                x: cell % width,
-                y: cell / width,
-            });
+            cells.push(self.point_of((state % self.layer) / 4));
             let parent = self.parent[state];
             if parent == ROOT {
                 break;
