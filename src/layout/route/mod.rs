@@ -72,8 +72,9 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
         .unwrap_or(0);
     // Room on the right and below for routes around everything and labels,
     // with a track for each edge that may have to go around, beside the
-    // ranks (the way around runs along the rank axis).
-    let around = 2 * placement.detours;
+    // ranks (the way around runs along the rank axis), up to as many as
+    // the plan tries.
+    let around = 2 * placement.detours.min(tracks::SIDE_LINES_TRIED);
     let (around_x, around_y) = match placement.direction {
         Direction::Down => (around, 0),
         Direction::Right => (0, around),

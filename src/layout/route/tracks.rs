@@ -313,7 +313,7 @@ fn overlaps(spans: &[(usize, usize)], (low, high): (usize, usize)) -> bool {
 }
 
 /// How many side lines a way around tries.
-const SIDE_LINES_TRIED: usize = 64;
+pub(super) const SIDE_LINES_TRIED: usize = 64;
 
 /// Marks a trunk's lines on the grid as kept for the net.
 fn keep(grid: &mut Grid, axis: Axis, want: &Want, trunk: Trunk) {
