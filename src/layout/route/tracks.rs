@@ -216,10 +216,11 @@ impl Lines {
         (low, high): (usize, usize),
         owner: u32,
     ) -> bool {
-        let open = self
-            .runs(grid, axis, line)
-            .iter()
-            .any(|run| run.owner == owner && run.start <= low && run.end >= high);
+        // Runs are disjoint and in order: only the one holding `low` can do.
+        let runs = self.runs(grid, axis, line);
+        let open = runs
+            .get(runs.partition_point(|run| run.end < low))
+            .is_some_and(|run| run.owner == owner && run.start <= low && run.end >= high);
         open && !overlaps(&self.kept[line], (low, high))
     }
 
@@ -237,7 +238,8 @@ impl Lines {
         (low, high): (usize, usize),
     ) -> bool {
         let mut covered = low;
-        for run in self.runs(grid, axis, line) {
+        let runs = self.runs(grid, axis, line);
+        for run in &runs[runs.partition_point(|run| run.end < low)..] {
             if run.start > covered {
                 break;
             }
@@ -347,7 +349,8 @@ fn keep(grid: &mut Grid, axis: Axis, want: &Want, trunk: Trunk) {
 }
 
 /// A stretch of a line where a trunk may run: open cells (no border, no
-/// text) all directly inside one box (or outside every box).
+/// text) all directly inside one box (or outside every box). A line's runs
+/// are disjoint and in order.
 #[derive(Clone, Copy)]
 struct Run {
     start: usize,
