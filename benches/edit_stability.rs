@@ -14,31 +14,42 @@ use strata::render::{Charset, text};
 const LAYERS: [usize; 4] = [8, 8, 8, 6];
 
 /// One edit: a name and what it adds to the base source's declarations
-/// (inside layer `l1`) and to its edges.
+/// (inside layer `l{layer}`) and to its edges.
 struct Edit {
     name: &'static str,
+    layer: usize,
     component: Option<&'static str>,
     edge: Option<&'static str>,
 }
 
-const EDITS: [Edit; 4] = [
+const EDITS: [Edit; 5] = [
     Edit {
         name: "add a component with one edge",
+        layer: 1,
         component: Some("added \"New Service\""),
         edge: Some("c1_0 -> added"),
     },
     Edit {
-        name: "add a component without edges",
+        name: "add a component without edges to a widest layer",
+        layer: 1,
+        component: Some("added \"New Service\""),
+        edge: None,
+    },
+    Edit {
+        name: "add a component without edges to a narrower layer",
+        layer: 3,
         component: Some("added \"New Service\""),
         edge: None,
     },
     Edit {
         name: "add one edge",
+        layer: 1,
         component: None,
         edge: Some("c0_1 -> c1_6"),
     },
     Edit {
         name: "add a labelled edge",
+        layer: 1,
         component: None,
         edge: Some("c2_2 -> c3_4 : \"gRPC\""),
     },
@@ -52,8 +63,8 @@ fn source(edit: Option<&Edit>) -> String {
         for index in 0..count {
             let _ = writeln!(source, "  c{layer}_{index} \"Service {layer}.{index}\"");
         }
-        if layer == 1
-            && let Some(component) = edit.and_then(|edit| edit.component)
+        if let Some(edit) = edit.filter(|edit| edit.layer == layer)
+            && let Some(component) = edit.component
         {
             let _ = writeln!(source, "  {component}");
         }
