@@ -253,10 +253,32 @@ impl Canvas {
         }
     }
 
+    /// The text, row after row. A large canvas is written in two halves on
+    /// two threads (each row depends only on its own cells).
     fn into_string(self, charset: Charset) -> String {
         let width = self.width.max(1);
-        let mut out = String::with_capacity(self.cells.len() + self.cells.len() / width);
-        for (row_index, row) in self.cells.chunks(width).enumerate() {
+        let rows = self.cells.len() / width;
+        if self.cells.len() < CELLS_WRITTEN_ALONE {
+            return self.write_rows(0, &self.cells, charset);
+        }
+        let (top, bottom) = self.cells.split_at(rows / 2 * width);
+        let (mut text, rest) = std::thread::scope(|scope| {
+            let lower = scope.spawn(|| self.write_rows(rows / 2, bottom, charset));
+            let upper = self.write_rows(0, top, charset);
+            let lower = lower
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (upper, lower)
+        });
+        text.push_str(&rest);
+        text
+    }
+
+    /// The rows of `cells`, the first of which is row `first_row`.
+    fn write_rows(&self, first_row: usize, cells: &[Cell], charset: Charset) -> String {
+        let width = self.width.max(1);
+        let mut out = String::with_capacity(cells.len() + cells.len() / width);
+        for (row_index, row) in (first_row..).zip(cells.chunks(width)) {
             // Written straight into `out`, then cut back to its last glyph.
             let line_start = out.len();
             for (column, cell) in row.iter().enumerate() {
@@ -277,6 +299,10 @@ impl Canvas {
         out
     }
 }
+
+/// Below this many cells a canvas is written on one thread: a second one
+/// costs more to start than it saves.
+const CELLS_WRITTEN_ALONE: usize = 1 << 16;
 
 /// The glyph for a cell's lines, chosen by connectivity and stroke.
 #[inline]
@@ -345,5 +371,39 @@ fn glyph(cell: &Cell, charset: Charset) -> char {
         (b, true) if b == UP | LEFT | RIGHT => '┻',
         (_, true) => '╋',
         _ => '┼',
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A canvas large enough to be written on two threads comes out as it
+    /// would on one, with wide and combining characters in both halves.
+    #[test]
+    fn two_threads_write_what_one_would() {
+        let (width, height) = (400, 400);
+        assert!(width * height >= CELLS_WRITTEN_ALONE);
+        let draw = || {
+            let mut canvas = Canvas::new(width, height);
+            for (index, y) in [3, 150, 199, 200, 201, 390].into_iter().enumerate() {
+                let rect = crate::layout::Rect {
+                    x: 10 + index,
+                    y: y - 2,
+                    width: 40,
+                    height: 5,
+                };
+                canvas.draw_box(rect, Shape::Box);
+                canvas.write(Point { x: 13 + index, y }, "e\u{301}t\u{e9} 数据 👍🏽 end");
+            }
+            canvas
+        };
+        let expected = {
+            let canvas = draw();
+            canvas.write_rows(0, &canvas.cells, Charset::Unicode)
+        };
+        assert_eq!(draw().into_string(Charset::Unicode), expected);
+        assert!(expected.contains("e\u{301}t\u{e9} 数据 👍🏽 end"));
+        assert_eq!(expected.lines().count(), height);
     }
 }
