@@ -71,7 +71,7 @@ impl Guide {
             if cost != self.cost[state] {
                 continue; // Reached again more cheaply since it was queued.
             }
-            let (index, vertical) = (state / 2, state % 2 == 0);
+            let (index, vertical) = (state / 2, state.is_multiple_of(2));
             let point = self.point(index);
             // Arriving here along the other axis, the route turns here
             // (asked only where turning would be cheaper than what is known).
