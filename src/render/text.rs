@@ -8,11 +8,11 @@
 //! the vertical line only, so a crossing never looks like a junction. The
 //! two charsets share everything but the table.
 
-use std::num::NonZeroU32;
-
 use unicode_width::UnicodeWidthChar;
 
-use crate::layout::{Layout, Point, Side, path_cells};
+use std::ops::Range;
+
+use crate::layout::{Layout, Point, Side};
 use crate::model::{EdgeStyle, Shape};
 
 /// Which glyphs to draw with.
@@ -29,8 +29,9 @@ const DOWN: u8 = 2;
 const LEFT: u8 = 4;
 const RIGHT: u8 = 8;
 
-/// What one cell holds before glyphs are chosen.
-#[derive(Clone, Default)]
+/// The lines of one cell before glyphs are chosen. The canvas keeps it
+/// packed in two bytes (see [`Cell::pack`]).
+#[derive(Clone, Copy, Default)]
 struct Cell {
     /// Directions lines or borders leave the cell in.
     bits: u8,
@@ -39,13 +40,44 @@ struct Cell {
     horizontal: Stroke,
     /// A box border runs through the cell (ports keep the border's style).
     border: Option<Shape>,
-    /// Which net drew the cell's line (its index plus one, so that a cell
-    /// stays small), to tell a crossing from a junction.
-    net: Option<NonZeroU32>,
     crossed: bool,
-    glyph: Option<char>,
     /// The second cell of a wide character.
     continuation: bool,
+}
+
+impl Cell {
+    const SHAPES: [Shape; 4] = [Shape::Box, Shape::Rounded, Shape::Cylinder, Shape::Person];
+    const STROKES: [Stroke; 4] = [Stroke::Solid, Stroke::Dashed, Stroke::Thick, Stroke::Double];
+
+    /// Bits 0-3 the directions, 4-5 and 6-7 the strokes, 8-10 the border's
+    /// shape (0 for none), 11 crossed, 12 continuation; zero is an empty
+    /// cell.
+    fn pack(self) -> u16 {
+        let shape = self.border.map_or(0, |shape| {
+            1 + Self::SHAPES
+                .iter()
+                .position(|&known| known == shape)
+                .expect("every shape is listed") as u16
+        });
+        u16::from(self.bits)
+            | (self.vertical as u16) << 4
+            | (self.horizontal as u16) << 6
+            | shape << 8
+            | u16::from(self.crossed) << 11
+            | u16::from(self.continuation) << 12
+    }
+
+    fn unpack(packed: u16) -> Cell {
+        let shape = usize::from(packed >> 8 & 7);
+        Cell {
+            bits: (packed & 15) as u8,
+            vertical: Self::STROKES[usize::from(packed >> 4 & 3)],
+            horizontal: Self::STROKES[usize::from(packed >> 6 & 3)],
+            border: shape.checked_sub(1).map(|index| Self::SHAPES[index]),
+            crossed: packed & 1 << 11 != 0,
+            continuation: packed & 1 << 12 != 0,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
@@ -58,9 +90,33 @@ enum Stroke {
     Double,
 }
 
-/// Draws the layout as text.
+/// Draws the layout as text. A large drawing is drawn in two bands of
+/// rows on two threads: what a cell shows depends only on what is drawn
+/// through that cell, in the same order in both.
 pub fn text(layout: &Layout, charset: Charset) -> String {
-    let mut canvas = Canvas::new(layout.width, layout.height);
+    let rows = layout.height;
+    if layout.width * rows < CELLS_DRAWN_ALONE {
+        return draw_band(layout, charset, 0..rows);
+    }
+    let (mut text, rest) = std::thread::scope(|scope| {
+        let lower = scope.spawn(|| draw_band(layout, charset, rows / 2..rows));
+        let upper = draw_band(layout, charset, 0..rows / 2);
+        let lower = lower
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (upper, lower)
+    });
+    text.push_str(&rest);
+    text
+}
+
+/// Below this many cells a drawing is drawn on one thread: a second one
+/// costs more to start than it saves.
+const CELLS_DRAWN_ALONE: usize = 1 << 16;
+
+/// The text of some rows of the drawing.
+fn draw_band(layout: &Layout, charset: Charset, rows: Range<usize>) -> String {
+    let mut canvas = Canvas::new(layout.width, rows);
     for placed in &layout.boxes {
         canvas.draw_box(placed.rect, placed.shape);
     }
@@ -71,7 +127,7 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
             EdgeStyle::Thick => Stroke::Thick,
         };
         for path in &net.paths {
-            canvas.draw_path(index as u32, &path_cells(path), stroke);
+            canvas.draw_path(index as u32, path, stroke);
         }
         for end in &net.ends {
             if end.arrow {
@@ -93,7 +149,7 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
                         Arrow::Left,
                     ),
                 };
-                canvas.cell_mut(at).glyph = Some(arrow.glyph(charset));
+                canvas.set_glyph(at, arrow.glyph(charset));
             }
         }
     }
@@ -126,35 +182,65 @@ impl Arrow {
     }
 }
 
-/// The cells, row after row; a cell is kept small, as a large diagram has
-/// millions of them.
+/// The cells of a band of rows, row after row, kept small (a large diagram
+/// has millions of them) and zeroed when empty, so that the memory of cells
+/// nothing is drawn on costs nothing until it is read. Whatever is drawn
+/// outside the band is left out.
 struct Canvas {
     width: usize,
-    cells: Vec<Cell>,
+    rows: Range<usize>,
+    /// Each cell's lines, packed.
+    cells: Vec<u16>,
+    /// Which net drew each cell's line (its index plus one; zero for none),
+    /// to tell a crossing from a junction.
+    nets: Vec<u32>,
+    /// Each cell's text or arrowhead (the character's code plus one; zero
+    /// for none).
+    glyphs: Vec<u32>,
     /// Zero-width characters that follow a cell's glyph (accents, variation
     /// selectors, joiners), written with it; by cell index.
     combining: std::collections::BTreeMap<usize, String>,
 }
 
 impl Canvas {
-    fn new(width: usize, height: usize) -> Canvas {
+    fn new(width: usize, rows: Range<usize>) -> Canvas {
+        let cells = width * rows.len();
         Canvas {
             width,
-            cells: vec![Cell::default(); width * height],
+            rows,
+            cells: vec![0; cells],
+            nets: vec![0; cells],
+            glyphs: vec![0; cells],
             combining: std::collections::BTreeMap::new(),
         }
     }
 
-    fn index(&self, point: Point) -> usize {
-        point.y * self.width + point.x
+    /// The index of the cell at `point`, if it is in the band.
+    fn index(&self, point: Point) -> Option<usize> {
+        self.rows
+            .contains(&point.y)
+            .then(|| (point.y - self.rows.start) * self.width + point.x)
     }
 
-    fn cell_mut(&mut self, point: Point) -> &mut Cell {
-        let index = self.index(point);
-        &mut self.cells[index]
+    /// Changes the lines of the cell at `point`.
+    fn update(&mut self, point: Point, change: impl FnOnce(&mut Cell)) {
+        if let Some(index) = self.index(point) {
+            let mut cell = Cell::unpack(self.cells[index]);
+            change(&mut cell);
+            self.cells[index] = cell.pack();
+        }
+    }
+
+    fn set_glyph(&mut self, point: Point, glyph: char) {
+        if let Some(index) = self.index(point) {
+            self.glyphs[index] = u32::from(glyph) + 1;
+        }
     }
 
     fn draw_box(&mut self, rect: crate::layout::Rect, shape: Shape) {
+        if rect.bottom() < self.rows.start || rect.y >= self.rows.end {
+            return;
+        }
         let horizontal = if shape == Shape::Cylinder {
             Stroke::Double
         } else {
@@ -172,52 +258,100 @@ impl Canvas {
                 if x == rect.x || x == rect.right() {
                     bits |= vertical_bit;
                 }
-                let cell = self.cell_mut(Point { x, y });
-                cell.bits |= bits;
-                cell.horizontal = horizontal;
-                cell.border = Some(shape);
+                self.update(Point { x, y }, |cell| {
+                    cell.bits |= bits;
+                    cell.horizontal = horizontal;
+                    cell.border = Some(shape);
+                });
             }
         }
-        for y in rect.y + 1..rect.bottom() {
+        let inside = (rect.y + 1).max(self.rows.start)..rect.bottom().min(self.rows.end);
+        for y in inside {
             for x in [rect.x, rect.right()] {
-                let cell = self.cell_mut(Point { x, y });
-                cell.bits |= UP | DOWN;
-                cell.border = Some(shape);
+                self.update(Point { x, y }, |cell| {
+                    cell.bits |= UP | DOWN;
+                    cell.border = Some(shape);
+                });
             }
         }
     }
 
-    fn draw_path(&mut self, net: u32, cells: &[Point], stroke: Stroke) {
-        let net = NonZeroU32::new(net + 1);
-        for (index, &point) in cells.iter().enumerate() {
-            let mut bits = 0;
-            for neighbour in [
-                index.checked_sub(1).map(|i| cells[i]),
-                cells.get(index + 1).copied(),
-            ]
-            .into_iter()
-            .flatten()
-            {
-                bits |= if neighbour.y < point.y {
-                    UP
-                } else if neighbour.y > point.y {
-                    DOWN
-                } else if neighbour.x < point.x {
-                    LEFT
+    /// Draws the polyline through `corners` (the part in the band), cell by
+    /// cell, each cell joined to the cells before and after it.
+    fn draw_path(&mut self, net: u32, corners: &[Point], stroke: Stroke) {
+        if let [only] = corners {
+            self.draw_cell(net + 1, *only, 0, stroke);
+        }
+        for (index, pair) in corners.windows(2).enumerate() {
+            let (from, to) = (pair[0], pair[1]);
+            let (forward, back) = towards(from, to);
+            // The segment's cells up to (not including) its far end, which
+            // the next segment starts from; the last segment's far end too.
+            let last = index + 2 == corners.len();
+            let vertical = from.x == to.x;
+            // The stretch of the segment inside the band.
+            let (low, high) = if vertical {
+                let (top, bottom) = (from.y.min(to.y), from.y.max(to.y));
+                (
+                    top.max(self.rows.start),
+                    bottom.min(self.rows.end.saturating_sub(1)),
+                )
+            } else if self.rows.contains(&from.y) {
+                (from.x.min(to.x), from.x.max(to.x))
+            } else {
+                continue;
+            };
+            for along in low..=high {
+                let point = if vertical {
+                    Point {
+                        x: from.x,
+                        y: along,
+                    }
                 } else {
-                    RIGHT
+                    Point {
+                        x: along,
+                        y: from.y,
+                    }
                 };
+                let bits = if point == to {
+                    if !last {
+                        continue;
+                    }
+                    back
+                } else if point == from {
+                    let arriving = if index == 0 {
+                        0
+                    } else {
+                        towards(corners[index - 1], from).1
+                    };
+                    forward | arriving
+                } else {
+                    forward | back
+                };
+                self.draw_cell(net + 1, point, bits, stroke);
             }
-            let cell = self.cell_mut(point);
-            if cell.net.is_some_and(|other| Some(other) != net) {
+        }
+    }
+
+    /// Draws a line of net number `net` (plus one) through the cell at
+    /// `point`, leaving it in directions `bits`.
+    fn draw_cell(&mut self, net: u32, point: Point, bits: u8, stroke: Stroke) {
+        let Some(index) = self.index(point) else {
+            return;
+        };
+        let other = self.nets[index];
+        if other == 0 {
+            self.nets[index] = net;
+        }
+        self.update(point, |cell| {
+            if other != 0 && other != net {
                 // Another net's straight line: the vertical one stays whole.
                 cell.crossed = true;
                 if bits & (UP | DOWN) != 0 {
                     cell.vertical = stroke;
                 }
-                continue;
+                return;
             }
-            cell.net = net;
             cell.bits |= bits;
             if cell.border.is_none() {
                 if bits & (UP | DOWN) != 0 {
@@ -227,67 +361,56 @@ impl Canvas {
                     cell.horizontal = stroke;
                 }
             }
-        }
+        });
     }
 
     fn write(&mut self, at: Point, text: &str) {
+        if !self.rows.contains(&at.y) {
+            return;
+        }
         let mut x = at.x;
-        let mut last: Option<Point> = None;
+        let mut last: Option<usize> = None;
         for c in text.chars() {
             let width = c.width().unwrap_or(0);
             if width == 0 {
                 // Kept with the character before it, as the layout measured.
-                if let Some(point) = last {
-                    let index = self.index(point);
+                if let Some(index) = last {
                     self.combining.entry(index).or_default().push(c);
                 }
                 continue;
             }
             let point = Point { x, y: at.y };
-            self.cell_mut(point).glyph = Some(c);
-            last = Some(point);
+            self.set_glyph(point, c);
+            last = self.index(point);
             if width == 2 {
-                self.cell_mut(Point { x: x + 1, y: at.y }).continuation = true;
+                self.update(Point { x: x + 1, y: at.y }, |cell| cell.continuation = true);
             }
             x += width;
         }
     }
 
-    /// The text, row after row. A large canvas is written in two halves on
-    /// two threads (each row depends only on its own cells).
     fn into_string(self, charset: Charset) -> String {
         let width = self.width.max(1);
-        let rows = self.cells.len() / width;
-        if self.cells.len() < CELLS_WRITTEN_ALONE {
-            return self.write_rows(0, &self.cells, charset);
-        }
-        let (top, bottom) = self.cells.split_at(rows / 2 * width);
-        let (mut text, rest) = std::thread::scope(|scope| {
-            let lower = scope.spawn(|| self.write_rows(rows / 2, bottom, charset));
-            let upper = self.write_rows(0, top, charset);
-            let lower = lower
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (upper, lower)
-        });
-        text.push_str(&rest);
-        text
-    }
-
-    /// The rows of `cells`, the first of which is row `first_row`.
-    fn write_rows(&self, first_row: usize, cells: &[Cell], charset: Charset) -> String {
-        let width = self.width.max(1);
-        let mut out = String::with_capacity(cells.len() + cells.len() / width);
-        for (row_index, row) in (first_row..).zip(cells.chunks(width)) {
+        let mut out = String::with_capacity(self.rows.len() * (width + 1));
+        for row in 0..self.rows.len() {
             // Written straight into `out`, then cut back to its last glyph.
             let line_start = out.len();
-            for (column, cell) in row.iter().enumerate() {
+            for index in row * width..(row + 1) * width {
+                let (packed, glyph_code) = (self.cells[index], self.glyphs[index]);
+                if packed == 0 && glyph_code == 0 {
+                    out.push(' ');
+                    continue;
+                }
+                let cell = Cell::unpack(packed);
                 if cell.continuation {
                     continue;
                 }
-                out.push(cell.glyph.unwrap_or_else(|| glyph(cell, charset)));
+                out.push(
+                    char::from_u32(glyph_code.wrapping_sub(1))
+                        .unwrap_or_else(|| glyph(&cell, charset)),
+                );
                 if !self.combining.is_empty()
-                    && let Some(combining) = self.combining.get(&(row_index * width + column))
+                    && let Some(combining) = self.combining.get(&index)
                 {
                     out.push_str(combining);
                 }
@@ -300,9 +423,19 @@ impl Canvas {
     }
 }
 
-/// Below this many cells a canvas is written on one thread: a second one
-/// costs more to start than it saves.
-const CELLS_WRITTEN_ALONE: usize = 1 << 16;
+/// The direction bits from `from` towards `to` (on one row or column), and
+/// back.
+fn towards(from: Point, to: Point) -> (u8, u8) {
+    if to.y < from.y {
+        (UP, DOWN)
+    } else if to.y > from.y {
+        (DOWN, UP)
+    } else if to.x < from.x {
+        (LEFT, RIGHT)
+    } else {
+        (RIGHT, LEFT)
+    }
+}
 
 /// The glyph for a cell's lines, chosen by connectivity and stroke.
 #[inline]
@@ -377,33 +510,44 @@ fn glyph(cell: &Cell, charset: Charset) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
-    /// A canvas large enough to be written on two threads comes out as it
-    /// would on one, with wide and combining characters in both halves.
+    /// A drawing large enough to be drawn in two bands comes out as one
+    /// band draws it, with lines, wide and combining characters on both
+    /// sides of the cut.
     #[test]
-    fn two_threads_write_what_one_would() {
-        let (width, height) = (400, 400);
-        assert!(width * height >= CELLS_WRITTEN_ALONE);
-        let draw = || {
-            let mut canvas = Canvas::new(width, height);
-            for (index, y) in [3, 150, 199, 200, 201, 390].into_iter().enumerate() {
-                let rect = crate::layout::Rect {
-                    x: 10 + index,
-                    y: y - 2,
-                    width: 40,
-                    height: 5,
-                };
-                canvas.draw_box(rect, Shape::Box);
-                canvas.write(Point { x: 13 + index, y }, "e\u{301}t\u{e9} 数据 👍🏽 end");
+    fn two_bands_draw_what_one_would() {
+        let mut source = String::new();
+        for layer in 0..12 {
+            let _ = writeln!(source, "layer l{layer} {{");
+            for index in 0..30 {
+                let _ = writeln!(
+                    source,
+                    "  c{layer}_{index} \"数据 {index}\" \"e\u{301}t\u{e9}\""
+                );
             }
-            canvas
-        };
-        let expected = {
-            let canvas = draw();
-            canvas.write_rows(0, &canvas.cells, Charset::Unicode)
-        };
-        assert_eq!(draw().into_string(Charset::Unicode), expected);
-        assert!(expected.contains("e\u{301}t\u{e9} 数据 👍🏽 end"));
-        assert_eq!(expected.lines().count(), height);
+            source.push_str("}\n");
+        }
+        for layer in 0..11 {
+            for index in 0..30 {
+                let _ = writeln!(
+                    source,
+                    "c{layer}_{index} -> c{}_{}",
+                    layer + 1,
+                    (index * 7) % 30
+                );
+            }
+        }
+        let model = crate::compile(&source).expect("the source is valid");
+        let layout = crate::layout::layout(&model, &Default::default()).expect("it lays out");
+        assert!(layout.width * layout.height >= CELLS_DRAWN_ALONE);
+        let whole = draw_band(&layout, Charset::Unicode, 0..layout.height);
+        assert_eq!(text(&layout, Charset::Unicode), whole);
+        let middle = whole
+            .lines()
+            .nth(layout.height / 2)
+            .expect("the middle row");
+        assert!(middle.contains('│'), "lines cross the cut: {middle}");
+        assert!(whole.contains("e\u{301}t\u{e9}") && whole.contains("数据 29"));
     }
 }
