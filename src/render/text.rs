@@ -43,6 +43,10 @@ struct Cell {
     crossed: bool,
     /// The second cell of a wide character.
     continuation: bool,
+    /// A net's line runs through the cell.
+    drawn: bool,
+    /// Text or an arrowhead is written in the cell.
+    written: bool,
 }
 
 impl Cell {
@@ -50,8 +54,8 @@ impl Cell {
     const STROKES: [Stroke; 4] = [Stroke::Solid, Stroke::Dashed, Stroke::Thick, Stroke::Double];
 
     /// Bits 0-3 the directions, 4-5 and 6-7 the strokes, 8-10 the border's
-    /// shape (0 for none), 11 crossed, 12 continuation; zero is an empty
-    /// cell.
+    /// shape (0 for none), 11 crossed, 12 continuation, 13 drawn, 14
+    /// written; zero is an empty cell.
     fn pack(self) -> u16 {
         let shape = self.border.map_or(0, |shape| {
             1 + Self::SHAPES
@@ -65,6 +69,8 @@ impl Cell {
             | shape << 8
             | u16::from(self.crossed) << 11
             | u16::from(self.continuation) << 12
+            | u16::from(self.drawn) << 13
+            | u16::from(self.written) << 14
     }
 
     fn unpack(packed: u16) -> Cell {
@@ -76,6 +82,8 @@ impl Cell {
             border: shape.checked_sub(1).map(|index| Self::SHAPES[index]),
             crossed: packed & 1 << 11 != 0,
             continuation: packed & 1 << 12 != 0,
+            drawn: packed & 1 << 13 != 0,
+            written: packed & 1 << 14 != 0,
         }
     }
 }
@@ -120,14 +128,14 @@ fn draw_band(layout: &Layout, charset: Charset, rows: Range<usize>) -> String {
     for placed in &layout.boxes {
         canvas.draw_box(placed.rect, placed.shape);
     }
-    for (index, net) in layout.nets.iter().enumerate() {
+    for net in &layout.nets {
         let stroke = match net.style {
             EdgeStyle::Solid => Stroke::Solid,
             EdgeStyle::Dashed => Stroke::Dashed,
             EdgeStyle::Thick => Stroke::Thick,
         };
-        for path in &net.paths {
-            canvas.draw_path(index as u32, path, stroke);
+        for (index, path) in net.paths.iter().enumerate() {
+            canvas.draw_path(path, stroke, index > 0);
         }
         for end in &net.ends {
             if end.arrow {
@@ -191,12 +199,9 @@ struct Canvas {
     rows: Range<usize>,
     /// Each cell's lines, packed.
     cells: Vec<u16>,
-    /// Which net drew each cell's line (its index plus one; zero for none),
-    /// to tell a crossing from a junction.
-    nets: Vec<u32>,
-    /// Each cell's text or arrowhead (the character's code plus one; zero
-    /// for none).
-    glyphs: Vec<u32>,
+    /// Text and arrowheads, by cell index, in the order written (the last
+    /// written to a cell shows).
+    glyphs: Vec<(usize, char)>,
     /// Zero-width characters that follow a cell's glyph (accents, variation
     /// selectors, joiners), written with it; by cell index.
     combining: std::collections::BTreeMap<usize, String>,
@@ -209,8 +214,7 @@ impl Canvas {
             width,
             rows,
             cells: vec![0; cells],
-            nets: vec![0; cells],
-            glyphs: vec![0; cells],
+            glyphs: Vec::new(),
             combining: std::collections::BTreeMap::new(),
         }
     }
@@ -233,7 +237,12 @@ impl Canvas {
 
     fn set_glyph(&mut self, point: Point, glyph: char) {
         if let Some(index) = self.index(point) {
-            self.glyphs[index] = u32::from(glyph) + 1;
+            self.glyphs.push((index, glyph));
+            self.cells[index] |= Cell {
+                written: true,
+                ..Cell::default()
+            }
+            .pack();
         }
     }
 
@@ -278,9 +287,12 @@ impl Canvas {
 
     /// Draws the polyline through `corners` (the part in the band), cell by
     /// cell, each cell joined to the cells before and after it.
-    fn draw_path(&mut self, net: u32, corners: &[Point], stroke: Stroke) {
+    /// A line already in a cell is another net's, except at the ends of a
+    /// `branch` (a bus's later path), which join the net's own lines there:
+    /// paths of a net meet only at their ends.
+    fn draw_path(&mut self, corners: &[Point], stroke: Stroke, branch: bool) {
         if let [only] = corners {
-            self.draw_cell(net + 1, *only, 0, stroke);
+            self.draw_cell(*only, 0, stroke, branch);
         }
         for (index, pair) in corners.windows(2).enumerate() {
             let (from, to) = (pair[0], pair[1]);
@@ -328,30 +340,29 @@ impl Canvas {
                 } else {
                     forward | back
                 };
-                self.draw_cell(net + 1, point, bits, stroke);
+                let at_an_end = (index == 0 && point == from) || (last && point == to);
+                self.draw_cell(point, bits, stroke, branch && at_an_end);
             }
         }
     }
 
-    /// Draws a line of net number `net` (plus one) through the cell at
-    /// `point`, leaving it in directions `bits`.
-    fn draw_cell(&mut self, net: u32, point: Point, bits: u8, stroke: Stroke) {
+    /// Draws a line through the cell at `point`, leaving it in directions
+    /// `bits`; a line already there is another net's unless the line
+    /// `joins` its own net here.
+    fn draw_cell(&mut self, point: Point, bits: u8, stroke: Stroke, joins: bool) {
         let Some(index) = self.index(point) else {
             return;
         };
-        let other = self.nets[index];
-        if other == 0 {
-            self.nets[index] = net;
-        }
-        self.update(point, |cell| {
-            if other != 0 && other != net {
-                // Another net's straight line: the vertical one stays whole.
-                cell.crossed = true;
-                if bits & (UP | DOWN) != 0 {
-                    cell.vertical = stroke;
-                }
-                return;
+        let mut cell = Cell::unpack(self.cells[index]);
+        let another = cell.drawn && !joins;
+        if another {
+            // Another net's straight line: the vertical one stays whole.
+            cell.crossed = true;
+            if bits & (UP | DOWN) != 0 {
+                cell.vertical = stroke;
             }
+        } else {
+            cell.drawn = true;
             cell.bits |= bits;
             if cell.border.is_none() {
                 if bits & (UP | DOWN) != 0 {
@@ -361,7 +372,8 @@ impl Canvas {
                     cell.horizontal = stroke;
                 }
             }
-        });
+        }
+        self.cells[index] = cell.pack();
     }
 
     fn write(&mut self, at: Point, text: &str) {
@@ -389,26 +401,32 @@ impl Canvas {
         }
     }
 
-    fn into_string(self, charset: Charset) -> String {
+    fn into_string(mut self, charset: Charset) -> String {
+        // In cell order, the last written to a cell first (the sort is
+        // stable), the rest of that cell's dropped.
+        self.glyphs.reverse();
+        self.glyphs.sort_by_key(|&(index, _)| index);
+        self.glyphs.dedup_by_key(|&mut (index, _)| index);
+        let mut glyphs = self.glyphs.iter().peekable();
         let width = self.width.max(1);
         let mut out = String::with_capacity(self.rows.len() * (width + 1));
         for row in 0..self.rows.len() {
             // Written straight into `out`, then cut back to its last glyph.
             let line_start = out.len();
             for index in row * width..(row + 1) * width {
-                let (packed, glyph_code) = (self.cells[index], self.glyphs[index]);
-                if packed == 0 && glyph_code == 0 {
+                let packed = self.cells[index];
+                if packed == 0 {
                     out.push(' ');
                     continue;
                 }
                 let cell = Cell::unpack(packed);
+                let written = glyphs
+                    .next_if(|&&(at, _)| at == index)
+                    .map(|&(_, written)| written);
                 if cell.continuation {
                     continue;
                 }
-                out.push(
-                    char::from_u32(glyph_code.wrapping_sub(1))
-                        .unwrap_or_else(|| glyph(&cell, charset)),
-                );
+                out.push(written.unwrap_or_else(|| glyph(&cell, charset)));
                 if !self.combining.is_empty()
                     && let Some(combining) = self.combining.get(&index)
                 {
