@@ -106,6 +106,19 @@ impl Rect {
             && point.y <= self.bottom()
     }
 
+    /// The number of a cell of the rectangle, row after row from zero,
+    /// and the cell of a number.
+    pub fn number_of(&self, point: Point) -> usize {
+        (point.y - self.y) * self.width + (point.x - self.x)
+    }
+
+    pub fn cell_numbered(&self, number: usize) -> Point {
+        Point {
+            x: self.x + number % self.width,
+            y: self.y + number / self.width,
+        }
+    }
+
     pub fn is_on_border(&self, point: Point) -> bool {
         self.contains(point)
             && (point.x == self.x

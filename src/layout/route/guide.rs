@@ -45,7 +45,7 @@ impl Guide {
                 let axis = usize::from(!goal.inward.is_vertical());
                 for &(port, _) in &goal.ports {
                     if window.contains(port) {
-                        self.relax(2 * self.index(port) + axis, 0);
+                        self.relax(2 * self.window.number_of(port) + axis, 0);
                     }
                 }
             }
@@ -58,7 +58,7 @@ impl Guide {
                     for x in left..=right {
                         let point = Point { x, y };
                         if grid.cell(point).net == router.net {
-                            let index = self.index(point);
+                            let index = self.window.number_of(point);
                             self.relax(2 * index, 0);
                             self.relax(2 * index + 1, 0);
                         }
@@ -72,7 +72,7 @@ impl Guide {
                 continue; // Reached again more cheaply since it was queued.
             }
             let (index, vertical) = (state / 2, state.is_multiple_of(2));
-            let point = self.point(index);
+            let point = self.window.cell_numbered(index);
             // Arriving here along the other axis, the route turns here
             // (asked only where turning would be cheaper than what is known).
             let turned = 2 * index + usize::from(vertical);
@@ -99,7 +99,7 @@ impl Guide {
             let enter = step + arrival;
             for dir in [forward, backward] {
                 if let Some(before) = grid.step(point, dir).filter(|&at| window.contains(at)) {
-                    let before = 2 * self.index(before) + usize::from(!vertical);
+                    let before = 2 * self.window.number_of(before) + usize::from(!vertical);
                     self.relax(before, cost + enter);
                 }
             }
@@ -109,7 +109,7 @@ impl Guide {
     /// The least a route from `point`, travelling `dir`, costs to reach the
     /// goal, or `None` if no route within the window reaches it from there.
     pub(super) fn estimate(&self, point: Point, dir: Dir) -> Option<u32> {
-        let cost = self.cost[2 * self.index(point) + usize::from(!dir.is_vertical())];
+        let cost = self.cost[2 * self.window.number_of(point) + usize::from(!dir.is_vertical())];
         (cost != UNREACHED).then_some(cost)
     }
 
@@ -117,17 +117,6 @@ impl Guide {
         if cost < self.cost[state] {
             self.cost[state] = cost;
             self.queue.push(cost, (state as u32, 0));
-        }
-    }
-
-    fn index(&self, point: Point) -> usize {
-        (point.y - self.window.y) * self.window.width + (point.x - self.window.x)
-    }
-
-    fn point(&self, index: usize) -> Point {
-        Point {
-            x: self.window.x + index % self.window.width,
-            y: self.window.y + index / self.window.width,
         }
     }
 }

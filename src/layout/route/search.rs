@@ -162,7 +162,7 @@ impl Search {
             if let Some(cost) = router.step_cost(grid, start, outward)
                 && let Some(estimate) = estimate_at(&self.guide, start, outward)
             {
-                let state = self.cell_of(start) * 4 + outward.index();
+                let state = self.window.number_of(start) * 4 + outward.index();
                 self.relax(state, cost + penalty, ROOT, estimate);
             }
         }
@@ -179,7 +179,7 @@ impl Search {
             // Whether the path to this state has passed a place for the label.
             let passed = state >= self.layer;
             let dir = Dir::ALL[state % 4];
-            let point = self.point_of((state % self.layer) / 4);
+            let point = self.window.cell_numbered((state % self.layer) / 4);
             let cost = self.cost[state];
             if (passed || label.is_none()) && goal.is_reached(router, grid, point, dir) {
                 return Some(self.path(state));
@@ -206,11 +206,12 @@ impl Search {
                             && label.fits_beside(grid, point)
                     });
                 let layer = if passes { self.layer } else { 0 };
-                let next_state = layer + self.cell_of(next) * 4 + next_dir.index();
+                let next_state = layer + self.window.number_of(next) * 4 + next_dir.index();
                 match step {
                     Step::Joins => self.relax(next_state, cost + STEP + bend, state as u32, 0),
                     Step::Enters(step) => {
-                        if never_crossing_itself && self.on_path(state, self.cell_of(next)) {
+                        if never_crossing_itself && self.on_path(state, self.window.number_of(next))
+                        {
                             continue; // A path never crosses itself.
                         }
                         let Some(estimate) = estimate_at(&self.guide, next, next_dir) else {
@@ -228,18 +229,6 @@ impl Search {
             }
         }
         None
-    }
-
-    /// The number of a cell of the window, and the cell of a number.
-    fn cell_of(&self, point: Point) -> usize {
-        (point.y - self.window.y) * self.window.width + (point.x - self.window.x)
-    }
-
-    fn point_of(&self, cell: usize) -> Point {
-        Point {
-            x: self.window.x + cell % self.window.width,
-            y: self.window.y + cell / self.window.width,
-        }
     }
 
     /// Whether `cell` lies on the path that leads to `state`. Only walked
@@ -278,7 +267,7 @@ impl Search {
     fn path(&self, mut state: usize) -> Vec<Point> {
         let mut cells = Vec::new();
         loop {
-            cells.push(self.point_of((state % self.layer) / 4));
+            cells.push(self.window.cell_numbered((state % self.layer) / 4));
             let parent = self.parent[state];
             if parent == ROOT {
                 break;
