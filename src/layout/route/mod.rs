@@ -561,10 +561,15 @@ impl<'a> NetRouter<'a> {
         can_turn: impl FnOnce() -> bool,
     ) -> Option<(Point, Step)> {
         let turns = next_dir != dir;
-        if next_dir == dir.opposite() || (turns && !can_turn()) {
+        if next_dir == dir.opposite()
+            || (turns && (!can_turn() || self.turn_at_a_crossing(grid, point, dir, next_dir)))
+        {
             return None;
         }
         let next = grid.step(point, next_dir)?;
+        if self.crossing_beside_a_turning_crossing(grid, next, next_dir) {
+            return None;
+        }
         match goal.joins(self, grid, next, next_dir) {
             Some(true) => Some((next, Step::Joins)),
             Some(false) => None,
@@ -572,6 +577,71 @@ impl<'a> NetRouter<'a> {
                 .step_cost(grid, next, next_dir)
                 .map(|cost| (next, Step::Enters(cost))),
         }
+    }
+
+    /// Whether `point` is on the border of a container.
+    fn on_a_container_border(&self, grid: &Grid, point: Point) -> bool {
+        let cell = grid.cell(point);
+        cell.border && cell.owner != NONE && self.placement.boxes[cell.owner as usize].is_container
+    }
+
+    /// The border cells on each side of a crossing at `point` by a line
+    /// travelling `dir`, where another net crosses the border too.
+    fn crossings_beside(&self, grid: &Grid, point: Point, dir: Dir) -> Vec<Point> {
+        let along = if dir.is_vertical() {
+            [Dir::Left, Dir::Right]
+        } else {
+            [Dir::Up, Dir::Down]
+        };
+        along
+            .into_iter()
+            .filter_map(|side| grid.step(point, side))
+            .filter(|&beside| {
+                let net = grid.cell(beside).net;
+                net != NONE && net != self.net && self.on_a_container_border(grid, beside)
+            })
+            .collect()
+    }
+
+    /// Whether a turn at `point` (entered travelling `dir`, left travelling
+    /// `next_dir`) would come right after or right before crossing a
+    /// container's border next to another net's crossing. In ASCII
+    /// crossings and turns are all `+`: two crossings side by side, one
+    /// with a turn next to it, no longer show that the lines go on through
+    /// the border, and the container reads as two boxes.
+    fn turn_at_a_crossing(&self, grid: &Grid, point: Point, dir: Dir, next_dir: Dir) -> bool {
+        [
+            (grid.step(point, dir.opposite()), dir),
+            (grid.step(point, next_dir), next_dir),
+        ]
+        .into_iter()
+        .any(|(crossing, across)| {
+            crossing.is_some_and(|crossing| {
+                self.on_a_container_border(grid, crossing)
+                    && !self.crossings_beside(grid, crossing, across).is_empty()
+            })
+        })
+    }
+
+    /// Whether crossing a container's border at `point` travelling `dir`
+    /// would put the crossing next to another net's crossing that has a
+    /// turn next to it (see [`Self::turn_at_a_crossing`]).
+    fn crossing_beside_a_turning_crossing(&self, grid: &Grid, point: Point, dir: Dir) -> bool {
+        if !self.on_a_container_border(grid, point) {
+            return false;
+        }
+        self.crossings_beside(grid, point, dir)
+            .into_iter()
+            .any(|beside| {
+                let net = grid.cell(beside).net;
+                [dir, dir.opposite()]
+                    .into_iter()
+                    .filter_map(|along| grid.step(beside, along))
+                    .any(|next| {
+                        let cell = grid.cell(next);
+                        cell.net == net && cell.dirs & VERTICAL != 0 && cell.dirs & HORIZONTAL != 0
+                    })
+            })
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
