@@ -42,12 +42,20 @@ pub(super) enum Trunk {
 /// planned net's trunk.
 pub(super) fn plan(placement: &Placement, tree: &Tree, grid: &mut Grid) -> Vec<Option<Trunk>> {
     let axis = Axis::of_ranks(placement.direction);
-    let mut wanted: Vec<Want> = placement
-        .nets
-        .iter()
-        .enumerate()
-        .filter_map(|(net, planned)| want(placement, tree, grid, axis, net, planned))
-        .collect();
+    // How far each box's lines reach, forward and back, asked once a box:
+    // most boxes have several nets.
+    let mut reaches = vec![[None; 2]; placement.box_of.len()];
+    let mut wanted: Vec<Want> = Vec::new();
+    for (net, planned) in placement.nets.iter().enumerate() {
+        wanted.extend(want(
+            placement,
+            tree,
+            grid,
+            axis,
+            (net, planned),
+            &mut reaches,
+        ));
+    }
     wanted.sort_by_key(|want| (want.low, want.net));
 
     let mut lines = Lines {
@@ -104,8 +112,8 @@ fn want(
     tree: &Tree,
     grid: &Grid,
     axis: Axis,
-    net: usize,
-    planned: &PlannedNet,
+    (net, planned): (usize, &PlannedNet),
+    reaches: &mut [[Option<Option<usize>>; 2]],
 ) -> Option<Want> {
     let ends = &planned.ends;
     let (forward, backward) = facing_sides(placement.direction);
@@ -118,15 +126,20 @@ fn want(
         let (start, end) = axis.along_extent(rect(node));
         let (across_start, across_end) = axis.across_extent(rect(node));
         let middle = (across_start + across_end) / 2;
+        let mut reach_from = |from: usize, ahead: bool| {
+            *reaches[node.index()][usize::from(ahead)].get_or_insert_with(|| {
+                reachable(placement, tree, grid, axis, node, middle, from, ahead)
+            })
+        };
         let reached = if side == forward {
             beside.0 = Some(beside.0.map_or(end + 1, |first| first.max(end + 1)));
-            let last = reachable(placement, tree, grid, axis, node, middle, end, true)?;
+            let last = reach_from(end, true)?;
             reach.1 = reach.1.min(last);
             (end + 1, last)
         } else if side == backward {
             let before = start.checked_sub(1)?;
             beside.1 = Some(beside.1.map_or(before, |last| last.min(before)));
-            let first = reachable(placement, tree, grid, axis, node, middle, start, false)?;
+            let first = reach_from(start, false)?;
             reach.0 = reach.0.max(first);
             (first, before)
         } else {
