@@ -1,6 +1,8 @@
 //! The cell grid the router works on: which box covers each cell, which net
 //! runs through it and in which directions, and which cells text occupies.
 
+use std::ops::Range;
+
 use super::{PlacedBox, Point, Rect};
 use crate::model::Direction;
 use unicode_width::UnicodeWidthStr;
@@ -183,41 +185,56 @@ impl Cell {
     }
 }
 
-pub struct Grid {
+/// The grid's cells, row after row, as [`Grid::paint`] made them.
+pub type Cells = Vec<Cell>;
+
+/// Reads and changes the cells of a band of rows of a grid: all of them,
+/// or while the nets of one half of a diagram are routed beside those of
+/// the other (see `route`), the rows of that half. A cell outside the band
+/// reads as [`OUTSIDE`], where no route may go, and is never a neighbour.
+pub struct Grid<'a> {
     pub width: usize,
     pub height: usize,
-    pub cells: Vec<Cell>,
+    rows: Range<usize>,
+    cells: &'a mut [Cell],
 }
 
-impl Grid {
-    /// A grid with every box painted in, parents before children, and the
-    /// text of every box marked (with one cell of margin on each side, so
-    /// no line touches text).
-    pub fn new(width: usize, height: usize, boxes: &[PlacedBox]) -> Grid {
-        let empty = Cell {
-            owner: NONE,
-            net: NONE,
-            dirs: 0,
-            crossed: false,
-            text: false,
-            header: false,
-            border: false,
-            corner: false,
-            beside_corner: false,
-            kept_horizontal: NONE,
-            kept_vertical: NONE,
-        };
-        let mut grid = Grid {
-            width,
-            height,
-            cells: vec![empty; width * height],
-        };
+/// What a cell outside a grid's band reads as: text, which no route
+/// enters and no label covers.
+static OUTSIDE: Cell = Cell {
+    text: true,
+    ..Cell::EMPTY
+};
+
+impl Cell {
+    const EMPTY: Cell = Cell {
+        owner: NONE,
+        net: NONE,
+        dirs: 0,
+        crossed: false,
+        text: false,
+        header: false,
+        border: false,
+        corner: false,
+        beside_corner: false,
+        kept_horizontal: NONE,
+        kept_vertical: NONE,
+    };
+}
+
+impl<'a> Grid<'a> {
+    /// The cells of a grid with every box painted in, parents before
+    /// children, and the text of every box marked (with one cell of margin
+    /// on each side, so no line touches text).
+    pub fn paint(width: usize, height: usize, boxes: &[PlacedBox]) -> Cells {
+        let mut cells = vec![Cell::EMPTY; width * height];
+        let mut grid = Grid::whole(width, height, &mut cells);
         for (index, placed) in boxes.iter().enumerate() {
             let rect = placed.rect;
             for y in rect.y..=rect.bottom() {
                 for x in rect.x..=rect.right() {
                     let point = Point { x, y };
-                    let cell = &mut grid.cells[y * width + x];
+                    let cell = grid.cell_mut(point);
                     cell.owner = index as u32;
                     cell.border = rect.is_on_border(point);
                     cell.corner = cell.border && !is_side_cell(rect, point);
@@ -237,39 +254,76 @@ impl Grid {
                 }
             }
             for run in &placed.text {
+                let y = run.at.y;
                 if placed.is_container {
                     for x in rect.x + 1..rect.right() {
-                        grid.cells[run.at.y * width + x].header = true;
+                        grid.cell_mut(Point { x, y }).header = true;
                     }
                 }
                 let start = run.at.x.saturating_sub(1).max(rect.x + 1);
                 let end = (run.at.x + run.text.width()).min(rect.right() - 1);
                 for x in start..=end {
-                    grid.cells[run.at.y * width + x].text = true;
+                    grid.cell_mut(Point { x, y }).text = true;
                 }
             }
         }
-        grid
+        cells
     }
 
-    pub fn index(&self, point: Point) -> usize {
-        point.y * self.width + point.x
+    /// A grid over all the rows of `cells`.
+    pub fn whole(width: usize, height: usize, cells: &'a mut [Cell]) -> Grid<'a> {
+        Grid {
+            width,
+            height,
+            rows: 0..height,
+            cells,
+        }
+    }
+
+    /// The grid's band cut in two at `row`: the rows above it, and the rest.
+    pub fn split_at_row(&mut self, row: usize) -> (Grid<'_>, Grid<'_>) {
+        let row = row.clamp(self.rows.start, self.rows.end);
+        let (above, below) = self
+            .cells
+            .split_at_mut((row - self.rows.start) * self.width);
+        let band = |rows: Range<usize>, cells| Grid {
+            width: self.width,
+            height: self.height,
+            rows,
+            cells,
+        };
+        (
+            band(self.rows.start..row, above),
+            band(row..self.rows.end, below),
+        )
+    }
+
+    /// The rows the grid reads and changes.
+    pub fn rows(&self) -> Range<usize> {
+        self.rows.clone()
+    }
+
+    /// The index of `point`'s cell in the band's cells; past their end
+    /// (wrapping round below zero) for a row outside the band.
+    fn index(&self, point: Point) -> usize {
+        (point.y * self.width + point.x).wrapping_sub(self.rows.start * self.width)
     }
 
     pub fn cell(&self, point: Point) -> &Cell {
-        &self.cells[self.index(point)]
+        self.cells.get(self.index(point)).unwrap_or(&OUTSIDE)
     }
 
+    /// The cell at `point`, which must be in the grid's band.
     pub fn cell_mut(&mut self, point: Point) -> &mut Cell {
         let index = self.index(point);
         &mut self.cells[index]
     }
 
-    /// The neighbour of `point` in `dir`, if it is on the grid.
+    /// The neighbour of `point` in `dir`, if it is in the grid's band.
     pub fn step(&self, point: Point, dir: Dir) -> Option<Point> {
         let on_grid = match dir {
-            Dir::Up => point.y > 0,
-            Dir::Down => point.y + 1 < self.height,
+            Dir::Up => point.y > self.rows.start,
+            Dir::Down => point.y + 1 < self.rows.end,
             Dir::Left => point.x > 0,
             Dir::Right => point.x + 1 < self.width,
         };

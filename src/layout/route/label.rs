@@ -204,11 +204,11 @@ pub(super) fn place_label(
 /// nets: its row from two cells before it to one after, and the cells
 /// under it.
 fn kept_clear(grid: &Grid, at: Point, width: usize) -> impl Iterator<Item = Point> {
-    let (grid_width, grid_height) = (grid.width, grid.height);
+    let (grid_width, rows) = (grid.width, grid.rows());
     let row = (at.x.saturating_sub(2)..=at.x + width + 1).map(move |x| Point { x, y: at.y });
     let below = (at.x..at.x + width).map(move |x| Point { x, y: at.y + 1 });
     row.chain(below)
-        .filter(move |point| point.x < grid_width && point.y < grid_height)
+        .filter(move |point| point.x < grid_width && rows.contains(&point.y))
 }
 
 /// Whether the row of `point`, inside the container that holds it, crosses

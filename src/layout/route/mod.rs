@@ -63,77 +63,8 @@ impl NoRoom {
 }
 
 pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<Layout, NoRoom> {
-    let widest_label = placement
-        .nets
-        .iter()
-        .filter_map(|net| net.label.as_ref())
-        .map(|label| label.width())
-        .max()
-        .unwrap_or(0);
-    // Room on the right and below for routes around everything and labels,
-    // with a track for each edge that may have to go around, beside the
-    // ranks (the way around runs along the rank axis), up to as many as
-    // the plan tries.
-    let around = 2 * placement.detours.min(tracks::SIDE_LINES_TRIED);
-    let (around_x, around_y) = match placement.direction {
-        Direction::Down => (around, 0),
-        Direction::Right => (0, around),
-    };
-    let width = placement.width + widest_label + 8 + around_x;
-    let height = placement.height + 4 + around_y;
-    let mut grid = Grid::new(width, height, &placement.boxes);
-    // The title and the empty row under it stay clear.
-    if placement.title.is_some() {
-        for cell in &mut grid.cells[..2 * width] {
-            cell.text = true;
-        }
-    }
-    let tracks = tracks::plan(&placement, tree, &mut grid);
-    let mut search = Search::default();
-
-    // Labelled nets go first, each placing its label at once, so that later
-    // routes keep clear of the labels instead of crowding them out.
-    let mut order: Vec<usize> = (0..placement.nets.len()).collect();
-    order.sort_by_key(|&index| placement.nets[index].label.is_none());
-    let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
-    // Bus ends that found no way to join their bus become nets of their own:
-    // the drawing still reads as exactly the model's edges.
-    // Each with the index of the planned net it comes from.
-    let mut split_off: Vec<(usize, PlannedNet)> = Vec::new();
-    for net_index in order {
-        let planned = &placement.nets[net_index];
-        let (net, leftovers) = route_one(
-            &mut grid,
-            &mut search,
-            &placement,
-            tree,
-            (planned, tracks[net_index]),
-            (net_index, net_index),
-            make_room,
-        )?;
-        split_off.extend(leftovers.into_iter().map(|more| (net_index, more)));
-        nets[net_index] = Some(net);
-    }
-    while let Some((origin, planned)) = split_off.pop() {
-        let (net, more) = route_one(
-            &mut grid,
-            &mut search,
-            &placement,
-            tree,
-            (&planned, None),
-            (nets.len(), origin),
-            make_room,
-        )?;
-        debug_assert!(
-            more.is_empty(),
-            "a two-ended net has no bus ends to split off"
-        );
-        nets.push(Some(net));
-    }
-    let nets: Vec<Net> = nets
-        .into_iter()
-        .map(|net| net.expect("every net is routed"))
-        .collect();
+    let nets = routed_nets(tree, &placement, make_room, true)
+        .unwrap_or_else(|| routed_nets(tree, &placement, make_room, false).expect("one band"))?;
 
     let mut layout_width = placement.width;
     let mut layout_height = placement.height;
@@ -157,6 +88,202 @@ pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<L
         boxes: placement.boxes,
         nets,
     })
+}
+
+/// Every net routed on a fresh grid, in the order of the planned nets,
+/// then the bus ends split off. With `bands`, a large diagram going down
+/// has the nets of its upper and lower halves routed side by side on two
+/// threads, each in its own band of rows (see [`Bands`]), and the nets
+/// between the halves after them; `None` if a net finds no room in its
+/// band, when the caller routes everything again without bands.
+fn routed_nets(
+    tree: &Tree,
+    placement: &Placement,
+    make_room: &[usize],
+    bands: bool,
+) -> Option<Result<Vec<Net>, NoRoom>> {
+    let widest_label = placement
+        .nets
+        .iter()
+        .filter_map(|net| net.label.as_ref())
+        .map(|label| label.width())
+        .max()
+        .unwrap_or(0);
+    // Room on the right and below for routes around everything and labels,
+    // with a track for each edge that may have to go around, beside the
+    // ranks (the way around runs along the rank axis), up to as many as
+    // the plan tries.
+    let around = 2 * placement.detours.min(tracks::SIDE_LINES_TRIED);
+    let (around_x, around_y) = match placement.direction {
+        Direction::Down => (around, 0),
+        Direction::Right => (0, around),
+    };
+    let width = placement.width + widest_label + 8 + around_x;
+    let height = placement.height + 4 + around_y;
+    let mut cells = Grid::paint(width, height, &placement.boxes);
+    let mut grid = Grid::whole(width, height, &mut cells);
+    // The title and the empty row under it stay clear.
+    if placement.title.is_some() {
+        for y in 0..2.min(height) {
+            for x in 0..width {
+                grid.cell_mut(Point { x, y }).text = true;
+            }
+        }
+    }
+    let tracks = tracks::plan(placement, tree, &mut grid);
+
+    // Labelled nets go first, each placing its label at once, so that later
+    // routes keep clear of the labels instead of crowding them out.
+    let mut order: Vec<usize> = (0..placement.nets.len()).collect();
+    order.sort_by_key(|&index| placement.nets[index].label.is_none());
+    let route_all = |grid: &mut Grid, order: &[usize]| {
+        let mut search = Search::default();
+        let mut routed = Vec::new();
+        for &net_index in order {
+            let planned = &placement.nets[net_index];
+            let (net, leftovers) = route_one(
+                grid,
+                &mut search,
+                placement,
+                tree,
+                (planned, tracks[net_index]),
+                (net_index, net_index),
+                make_room,
+            )?;
+            routed.push((net_index, net, leftovers));
+        }
+        Ok::<_, NoRoom>(routed)
+    };
+    let mut routed = Vec::new();
+    let mut rest = order;
+    if let Some(split) = Bands::split(placement, &rest).filter(|_| bands) {
+        let (above, below) = {
+            let (mut upper, mut lower) = grid.split_at_row(split.cut);
+            std::thread::scope(|scope| {
+                let below = scope.spawn(|| route_all(&mut lower, &split.below));
+                let above = route_all(&mut upper, &split.above);
+                let below = below
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (above, below)
+            })
+        };
+        routed.extend(above.ok()?);
+        routed.extend(below.ok()?);
+        rest = split.across;
+    }
+    let mut search = Search::default();
+    let mut route_the_rest = || {
+        routed.extend(route_all(&mut grid, &rest)?);
+        let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
+        // Bus ends that found no way to join their bus become nets of their
+        // own: the drawing still reads as exactly the model's edges. Each
+        // with the index of the planned net it comes from.
+        let mut split_off: Vec<(usize, PlannedNet)> = Vec::new();
+        for (net_index, net, leftovers) in routed.drain(..) {
+            split_off.extend(leftovers.into_iter().map(|more| (net_index, more)));
+            nets[net_index] = Some(net);
+        }
+        while let Some((origin, planned)) = split_off.pop() {
+            let (net, more) = route_one(
+                &mut grid,
+                &mut search,
+                placement,
+                tree,
+                (&planned, None),
+                (nets.len(), origin),
+                make_room,
+            )?;
+            debug_assert!(
+                more.is_empty(),
+                "a two-ended net has no bus ends to split off"
+            );
+            nets.push(Some(net));
+        }
+        Ok(nets
+            .into_iter()
+            .map(|net| net.expect("every net is routed"))
+            .collect())
+    };
+    Some(route_the_rest())
+}
+
+/// The nets of a large diagram going down split between two bands of rows,
+/// to be routed side by side: the upper band's nets have all their ports at
+/// least [`Bands::MARGIN`] rows above the cut, the lower band's as far below
+/// it, the rest are routed after both on the whole grid. The cut is the row
+/// in the middle third of the diagram that the fewest nets span (mostly one
+/// through the boxes of a layer).
+struct Bands {
+    cut: usize,
+    above: Vec<usize>,
+    below: Vec<usize>,
+    across: Vec<usize>,
+}
+
+impl Bands {
+    /// Rows kept between a band's ports and the cut, for routes to turn in.
+    const MARGIN: usize = 2;
+    /// Below this many nets a second thread costs more than it saves.
+    const FEWEST_NETS: usize = 256;
+
+    fn split(placement: &Placement, order: &[usize]) -> Option<Bands> {
+        if placement.direction != Direction::Down || order.len() < Self::FEWEST_NETS {
+            return None;
+        }
+        // The rows of the cells just outside each net's ports.
+        let port_rows = |index: usize| {
+            let rows = placement.nets[index].ends.iter().map(|&(node, side, _)| {
+                let rect = placement.boxes[placement.box_of[node.index()]].rect;
+                match side {
+                    Side::Top => (rect.y.saturating_sub(1), rect.y.saturating_sub(1)),
+                    Side::Bottom => (rect.bottom() + 1, rect.bottom() + 1),
+                    Side::Left | Side::Right => (rect.y, rect.bottom()),
+                }
+            });
+            rows.fold((usize::MAX, 0), |(low, high), (top, bottom)| {
+                (low.min(top), high.max(bottom))
+            })
+        };
+        let rows: Vec<(usize, usize)> = order.iter().map(|&index| port_rows(index)).collect();
+        // How many nets each row would leave between the bands, were it the cut.
+        let height = placement.height;
+        let mut spanning = vec![0i64; height + 2];
+        for &(low, high) in &rows {
+            let first = (low + 1).saturating_sub(Self::MARGIN).min(height);
+            let last = (high + Self::MARGIN).min(height);
+            spanning[first] += 1;
+            spanning[last + 1] -= 1;
+        }
+        let mut count = 0;
+        let mut best: Option<(i64, usize, usize)> = None;
+        for (row, change) in spanning.iter().enumerate().take(height) {
+            count += change;
+            if (height / 3..=2 * height / 3).contains(&row) {
+                let candidate = (count, row.abs_diff(height / 2), row);
+                if best.is_none_or(|best| candidate < best) {
+                    best = Some(candidate);
+                }
+            }
+        }
+        let (_, _, cut) = best?;
+        let mut bands = Bands {
+            cut,
+            above: Vec::new(),
+            below: Vec::new(),
+            across: Vec::new(),
+        };
+        for (&index, &(low, high)) in order.iter().zip(&rows) {
+            if high + Self::MARGIN < cut {
+                bands.above.push(index);
+            } else if low >= cut + Self::MARGIN {
+                bands.below.push(index);
+            } else {
+                bands.across.push(index);
+            }
+        }
+        Some(bands)
+    }
 }
 
 /// Routes one planned net (with the line kept for its trunk, if any) and

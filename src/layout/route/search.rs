@@ -69,11 +69,12 @@ impl Search {
         let near = around_ends(leg, grid);
         self.run_in(router, grid, leg, near, usize::MAX)
             .or_else(|| {
+                let rows = grid.rows();
                 let whole = Rect {
                     x: 0,
-                    y: 0,
+                    y: rows.start,
                     width: grid.width,
-                    height: grid.height,
+                    height: rows.len(),
                 };
                 (near != whole)
                     .then(|| self.run_in(router, grid, leg, whole, usize::MAX))
@@ -279,18 +280,18 @@ impl Search {
     }
 }
 
-/// The cells within `FIRST_MARGIN` of the leg's ends.
+/// The cells of the grid's band within `FIRST_MARGIN` of the leg's ends.
 fn around_ends(leg: &Leg, grid: &Grid) -> Rect {
-    let reach = leg.reach();
+    let (reach, rows) = (leg.reach(), grid.rows());
     let (x, y) = (
         reach.x.saturating_sub(FIRST_MARGIN),
-        reach.y.saturating_sub(FIRST_MARGIN),
+        reach.y.saturating_sub(FIRST_MARGIN).max(rows.start),
     );
     Rect {
         x,
         y,
         width: (reach.right() + FIRST_MARGIN + 1).min(grid.width) - x,
-        height: (reach.bottom() + FIRST_MARGIN + 1).min(grid.height) - y,
+        height: (reach.bottom() + FIRST_MARGIN + 1).min(rows.end) - y,
     }
 }
 
