@@ -223,7 +223,7 @@ struct Bands {
 
 impl Bands {
     /// Rows kept between a band's ports and the cut, for routes to turn in.
-    const MARGIN: usize = 2;
+    const MARGIN: usize = 1;
     /// Below this many nets a second thread costs more than it saves.
     const FEWEST_NETS: usize = 256;
 
@@ -1158,4 +1158,81 @@ fn bounding(points: &[Point]) -> Rect {
 
 fn distance_to_range(value: usize, low: usize, high: usize) -> usize {
     low.saturating_sub(value) + value.saturating_sub(high)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{LayoutOptions, place, tree};
+    use std::fmt::Write as _;
+
+    /// A layered diagram of `layers` layers of `width` components, each
+    /// pointing at two in the next layer.
+    fn layered(layers: usize, width: usize) -> String {
+        let mut source = String::new();
+        for layer in 0..layers {
+            let _ = writeln!(source, "layer l{layer} {{");
+            for index in 0..width {
+                let _ = writeln!(source, "  c{layer}_{index} \"Service {layer}.{index}\"");
+            }
+            source.push_str("}\n");
+        }
+        for layer in 0..layers - 1 {
+            for index in 0..width {
+                for step in [3, 7] {
+                    let to = (index * step + layer) % width;
+                    let _ = writeln!(source, "c{layer}_{index} -> c{}_{to}", layer + 1);
+                }
+            }
+        }
+        source
+    }
+
+    /// A large diagram is split into two bands with most nets on either
+    /// side of the cut, and its drawing reads back as its model in both
+    /// charsets.
+    #[test]
+    fn large_diagrams_route_in_two_bands_and_read_back() {
+        let model = crate::compile(&layered(10, 30)).expect("the source is valid");
+        let tree = tree::Tree::new(&model);
+        let placement = place::place(&model, &tree, &LayoutOptions::default(), 0);
+        let order: Vec<usize> = (0..placement.nets.len()).collect();
+        let bands = Bands::split(&placement, &order).expect("a large diagram has bands");
+        assert!(
+            bands.above.len() > order.len() / 4,
+            "{} above",
+            bands.above.len()
+        );
+        assert!(
+            bands.below.len() > order.len() / 4,
+            "{} below",
+            bands.below.len()
+        );
+        assert!(
+            bands.across.len() < order.len() / 10,
+            "{} across",
+            bands.across.len()
+        );
+
+        let layout = crate::layout::layout(&model, &LayoutOptions::default()).expect("room");
+        for charset in [
+            crate::render::Charset::Unicode,
+            crate::render::Charset::Ascii,
+        ] {
+            let drawing = crate::render::text(&layout, charset);
+            if let Err(problems) = crate::verify::verify(&drawing, &model, charset) {
+                panic!("{charset:?}:\n{drawing}\n{problems:#?}");
+            }
+        }
+    }
+
+    /// A small diagram is routed on the whole grid.
+    #[test]
+    fn small_diagrams_have_no_bands() {
+        let model = crate::compile(&layered(3, 5)).expect("the source is valid");
+        let tree = tree::Tree::new(&model);
+        let placement = place::place(&model, &tree, &LayoutOptions::default(), 0);
+        let order: Vec<usize> = (0..placement.nets.len()).collect();
+        assert!(Bands::split(&placement, &order).is_none());
+    }
 }
