@@ -63,8 +63,10 @@ impl NoRoom {
 }
 
 pub fn route(tree: &Tree, placement: Placement, make_room: &[usize]) -> Result<Layout, NoRoom> {
-    let nets = routed_nets(tree, &placement, make_room, true)
-        .unwrap_or_else(|| routed_nets(tree, &placement, make_room, false).expect("one band"))?;
+    let without_bands = || {
+        routed_nets(tree, &placement, make_room, false).expect("without bands nothing is redone")
+    };
+    let nets = routed_nets(tree, &placement, make_room, true).unwrap_or_else(without_bands)?;
 
     let mut layout_width = placement.width;
     let mut layout_height = placement.height;
@@ -246,27 +248,37 @@ impl Bands {
             })
         };
         let rows: Vec<(usize, usize)> = order.iter().map(|&index| port_rows(index)).collect();
-        // How many nets each row would leave between the bands, were it the cut.
+        // For each row, were it the cut: how many nets would be left
+        // between the bands, and how many would go above and below it.
         let height = placement.height;
         let mut spanning = vec![0i64; height + 2];
+        let (mut ending, mut starting) = (vec![0i64; height + 2], vec![0i64; height + 2]);
         for &(low, high) in &rows {
             let first = (low + 1).saturating_sub(Self::MARGIN).min(height);
             let last = (high + Self::MARGIN).min(height);
             spanning[first] += 1;
             spanning[last + 1] -= 1;
+            ending[last + 1] += 1;
+            starting[first] += 1;
         }
-        let mut count = 0;
-        let mut best: Option<(i64, usize, usize)> = None;
-        for (row, change) in spanning.iter().enumerate().take(height) {
-            count += change;
+        let mut candidates = Vec::new();
+        let (mut count, mut above) = (0, 0);
+        let mut below = rows.len() as i64;
+        for row in 0..height {
+            count += spanning[row];
+            above += ending[row];
+            below -= starting[row];
             if (height / 3..=2 * height / 3).contains(&row) {
-                let candidate = (count, row.abs_diff(height / 2), row);
-                if best.is_none_or(|best| candidate < best) {
-                    best = Some(candidate);
-                }
+                candidates.push((count, (above - below).abs(), row));
             }
         }
-        let (_, _, cut) = best?;
+        // Few nets between the bands (they wait for both), and as many in
+        // one band as in the other (the slower band sets the pace).
+        let fewest = candidates.iter().map(|&(count, _, _)| count).min()?;
+        let (_, _, cut) = candidates
+            .into_iter()
+            .filter(|&(count, _, _)| count <= 2 * fewest + 8)
+            .min_by_key(|&(count, imbalance, row)| (imbalance, count, row))?;
         let mut bands = Bands {
             cut,
             above: Vec::new(),
