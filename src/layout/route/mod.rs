@@ -1203,32 +1203,28 @@ mod tests {
         source
     }
 
+    /// The bands the nets of `model` would be routed in, and how many nets
+    /// there are.
+    fn bands_of(model: &crate::model::Model) -> (Option<Bands>, usize) {
+        let tree = tree::Tree::new(model);
+        let placement = place::place(model, &tree, &LayoutOptions::default(), 0);
+        let order: Vec<usize> = (0..placement.nets.len()).collect();
+        (Bands::split(&placement, &order), order.len())
+    }
+
     /// A large diagram is split into two bands with most nets on either
     /// side of the cut, and its drawing reads back as its model in both
     /// charsets.
     #[test]
     fn large_diagrams_route_in_two_bands_and_read_back() {
         let model = crate::compile(&layered(10, 30)).expect("the source is valid");
-        let tree = tree::Tree::new(&model);
-        let placement = place::place(&model, &tree, &LayoutOptions::default(), 0);
-        let order: Vec<usize> = (0..placement.nets.len()).collect();
-        let bands = Bands::split(&placement, &order).expect("a large diagram has bands");
+        let (bands, nets) = bands_of(&model);
+        let bands = bands.expect("a large diagram has bands");
+        let sizes = (bands.above.len(), bands.below.len(), bands.across.len());
         assert!(
-            bands.above.len() > order.len() / 4,
-            "{} above",
-            bands.above.len()
+            sizes.0 > nets / 4 && sizes.1 > nets / 4 && sizes.2 < nets / 10,
+            "above, below, across: {sizes:?} of {nets}"
         );
-        assert!(
-            bands.below.len() > order.len() / 4,
-            "{} below",
-            bands.below.len()
-        );
-        assert!(
-            bands.across.len() < order.len() / 10,
-            "{} across",
-            bands.across.len()
-        );
-
         let layout = crate::layout::layout(&model, &LayoutOptions::default()).expect("room");
         for charset in [
             crate::render::Charset::Unicode,
@@ -1245,9 +1241,6 @@ mod tests {
     #[test]
     fn small_diagrams_have_no_bands() {
         let model = crate::compile(&layered(3, 5)).expect("the source is valid");
-        let tree = tree::Tree::new(&model);
-        let placement = place::place(&model, &tree, &LayoutOptions::default(), 0);
-        let order: Vec<usize> = (0..placement.nets.len()).collect();
-        assert!(Bands::split(&placement, &order).is_none());
+        assert!(bands_of(&model).0.is_none());
     }
 }
