@@ -213,9 +213,10 @@ fn routed_nets(
 /// The nets of a large diagram going down split between two bands of rows,
 /// to be routed side by side: the upper band's nets have all their ports at
 /// least [`Bands::MARGIN`] rows above the cut, the lower band's as far below
-/// it, the rest are routed after both on the whole grid. The cut is the row
-/// in the middle third of the diagram that the fewest nets span (mostly one
-/// through the boxes of a layer).
+/// it, the rest are routed after both on the whole grid. The cut is a row
+/// in the middle third of the diagram that nearly the fewest nets span
+/// (mostly one through the boxes of a layer), the one that best balances
+/// the bands.
 struct Bands {
     cut: usize,
     above: Vec<usize>,
