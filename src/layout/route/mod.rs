@@ -1183,21 +1183,45 @@ mod tests {
     use std::fmt::Write as _;
 
     /// A layered diagram of `layers` layers of `width` components, each
-    /// pointing at two in the next layer.
+    /// pointing at two in the next layer (and some two layers on), half of
+    /// every other layer in a group, some labels in CJK, edges of every
+    /// kind, some labelled.
     fn layered(layers: usize, width: usize) -> String {
         let mut source = String::new();
         for layer in 0..layers {
             let _ = writeln!(source, "layer l{layer} {{");
+            let grouped = if layer % 2 == 1 { width / 2 } else { 0 };
+            if grouped > 0 {
+                let _ = writeln!(source, "  group g{layer} \"Group {layer}\" {{");
+            }
             for index in 0..width {
-                let _ = writeln!(source, "  c{layer}_{index} \"Service {layer}.{index}\"");
+                let label = if index % 5 == 2 { "数据" } else { "Service" };
+                let _ = writeln!(source, "  c{layer}_{index} \"{label} {layer}.{index}\"");
+                if index + 1 == grouped {
+                    source.push_str("  }\n");
+                }
             }
             source.push_str("}\n");
         }
+        let kinds = ["->", "->", "<->", "--", "->"];
+        let styles = ["", " [style=dashed]", "", " [style=thick]"];
         for layer in 0..layers - 1 {
             for index in 0..width {
-                for step in [3, 7] {
+                for (number, step) in [3, 7].into_iter().enumerate() {
+                    let skip = layer + 2 < layers && (index + number) % 17 == 0;
+                    let to_layer = layer + if skip { 2 } else { 1 };
                     let to = (index * step + layer) % width;
-                    let _ = writeln!(source, "c{layer}_{index} -> c{}_{to}", layer + 1);
+                    let kind = kinds[(index + layer + number) % kinds.len()];
+                    let style = styles[(index * 3 + layer) % styles.len()];
+                    let label = if (index + layer) % 11 == 0 {
+                        " : \"call\""
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        source,
+                        "c{layer}_{index} {kind} c{to_layer}_{to}{label}{style}"
+                    );
                 }
             }
         }
