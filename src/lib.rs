@@ -20,6 +20,23 @@ pub mod verify;
 use diagnostic::Diagnostic;
 use model::Model;
 
+/// Runs `first` here and `second` on a second thread at the same time (a
+/// large diagram's two halves on the machine's two cores) and returns both
+/// results; a panic in either is a panic here.
+pub(crate) fn side_by_side<A, B: Send>(
+    first: impl FnOnce() -> A,
+    second: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    std::thread::scope(|scope| {
+        let second = scope.spawn(second);
+        let first = first();
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    })
+}
+
 /// Parses and checks a source file: [`syntax::parse`] then [`model::lower`].
 pub fn compile(source: &str) -> Result<Model, Vec<Diagnostic>> {
     let diagram = syntax::parse(source)?;

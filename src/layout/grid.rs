@@ -179,14 +179,25 @@ pub struct Cell {
 }
 
 impl Cell {
+    const EMPTY: Cell = Cell {
+        owner: NONE,
+        net: NONE,
+        dirs: 0,
+        crossed: false,
+        text: false,
+        header: false,
+        border: false,
+        corner: false,
+        beside_corner: false,
+        kept_horizontal: NONE,
+        kept_vertical: NONE,
+    };
+
     /// Outside every box, with no line or text: open to any route.
     pub fn is_empty(&self) -> bool {
         self.owner == NONE && self.net == NONE && !self.text && !self.header
     }
 }
-
-/// The grid's cells, row after row, as [`Grid::paint`] made them.
-pub type Cells = Vec<Cell>;
 
 /// Reads and changes the cells of a band of rows of a grid: all of them,
 /// or while the nets of one half of a diagram are routed beside those of
@@ -206,27 +217,11 @@ static OUTSIDE: Cell = Cell {
     ..Cell::EMPTY
 };
 
-impl Cell {
-    const EMPTY: Cell = Cell {
-        owner: NONE,
-        net: NONE,
-        dirs: 0,
-        crossed: false,
-        text: false,
-        header: false,
-        border: false,
-        corner: false,
-        beside_corner: false,
-        kept_horizontal: NONE,
-        kept_vertical: NONE,
-    };
-}
-
 impl<'a> Grid<'a> {
     /// The cells of a grid with every box painted in, parents before
     /// children, and the text of every box marked (with one cell of margin
     /// on each side, so no line touches text).
-    pub fn paint(width: usize, height: usize, boxes: &[PlacedBox]) -> Cells {
+    pub fn paint(width: usize, height: usize, boxes: &[PlacedBox]) -> Vec<Cell> {
         let mut cells = vec![Cell::EMPTY; width * height];
         let mut grid = Grid::whole(width, height, &mut cells);
         for (index, placed) in boxes.iter().enumerate() {

@@ -106,14 +106,10 @@ pub fn text(layout: &Layout, charset: Charset) -> String {
     if layout.width * rows < CELLS_DRAWN_ALONE {
         return draw_band(layout, charset, 0..rows);
     }
-    let (mut text, rest) = std::thread::scope(|scope| {
-        let lower = scope.spawn(|| draw_band(layout, charset, rows / 2..rows));
-        let upper = draw_band(layout, charset, 0..rows / 2);
-        let lower = lower
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (upper, lower)
-    });
+    let (mut text, rest) = crate::side_by_side(
+        || draw_band(layout, charset, 0..rows / 2),
+        || draw_band(layout, charset, rows / 2..rows),
+    );
     text.push_str(&rest);
     text
 }

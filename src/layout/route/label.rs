@@ -40,8 +40,11 @@ impl<'a> LabelRoom<'a> {
             // of its title.
             cell.border || (cell.header && !row_has_child_box(grid, self.placement, point))
         });
-        let y = point.y + distance;
-        above || (y < grid.height && grid.cell(Point { x: point.x, y }).border)
+        let below = Point {
+            x: point.x,
+            y: point.y + distance,
+        };
+        above || grid.cell(below).border
     }
 
     /// Whether the label fits at `at`, with `reach` rows above and below

@@ -156,58 +156,65 @@ fn routed_nets(
         }
         Ok::<_, NoRoom>(routed)
     };
-    let mut routed = Vec::new();
-    let mut rest = order;
-    if let Some(split) = Bands::split(placement, &rest).filter(|_| bands) {
-        let (above, below) = {
+    let (mut routed, rest) = match Bands::split(placement, &order).filter(|_| bands) {
+        None => (Vec::new(), order),
+        Some(split) => {
             let (mut upper, mut lower) = grid.split_at_row(split.cut);
-            std::thread::scope(|scope| {
-                let below = scope.spawn(|| route_all(&mut lower, &split.below));
-                let above = route_all(&mut upper, &split.above);
-                let below = below
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (above, below)
-            })
-        };
-        routed.extend(above.ok()?);
-        routed.extend(below.ok()?);
-        rest = split.across;
+            let (above, below) = crate::side_by_side(
+                || route_all(&mut upper, &split.above),
+                || route_all(&mut lower, &split.below),
+            );
+            let (Ok(mut routed), Ok(below)) = (above, below) else {
+                return None;
+            };
+            routed.extend(below);
+            (routed, split.across)
+        }
+    };
+    Some(route_all(&mut grid, &rest).and_then(|more| {
+        routed.extend(more);
+        with_split_offs(routed, &mut grid, placement, tree, make_room)
+    }))
+}
+
+/// The routed nets by planned net, then the bus ends that found no way to
+/// join their bus, each routed as a net of its own, so that the drawing
+/// still reads as exactly the model's edges.
+fn with_split_offs(
+    routed: Vec<(usize, Net, Vec<PlannedNet>)>,
+    grid: &mut Grid,
+    placement: &Placement,
+    tree: &Tree,
+    make_room: &[usize],
+) -> Result<Vec<Net>, NoRoom> {
+    let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
+    // Each with the index of the planned net it comes from.
+    let mut split_off: Vec<(usize, PlannedNet)> = Vec::new();
+    for (net_index, net, leftovers) in routed {
+        split_off.extend(leftovers.into_iter().map(|more| (net_index, more)));
+        nets[net_index] = Some(net);
     }
     let mut search = Search::default();
-    let mut route_the_rest = || {
-        routed.extend(route_all(&mut grid, &rest)?);
-        let mut nets: Vec<Option<Net>> = vec![None; placement.nets.len()];
-        // Bus ends that found no way to join their bus become nets of their
-        // own: the drawing still reads as exactly the model's edges. Each
-        // with the index of the planned net it comes from.
-        let mut split_off: Vec<(usize, PlannedNet)> = Vec::new();
-        for (net_index, net, leftovers) in routed.drain(..) {
-            split_off.extend(leftovers.into_iter().map(|more| (net_index, more)));
-            nets[net_index] = Some(net);
-        }
-        while let Some((origin, planned)) = split_off.pop() {
-            let (net, more) = route_one(
-                &mut grid,
-                &mut search,
-                placement,
-                tree,
-                (&planned, None),
-                (nets.len(), origin),
-                make_room,
-            )?;
-            debug_assert!(
-                more.is_empty(),
-                "a two-ended net has no bus ends to split off"
-            );
-            nets.push(Some(net));
-        }
-        Ok(nets
-            .into_iter()
-            .map(|net| net.expect("every net is routed"))
-            .collect())
-    };
-    Some(route_the_rest())
+    while let Some((origin, planned)) = split_off.pop() {
+        let (net, more) = route_one(
+            grid,
+            &mut search,
+            placement,
+            tree,
+            (&planned, None),
+            (nets.len(), origin),
+            make_room,
+        )?;
+        debug_assert!(
+            more.is_empty(),
+            "a two-ended net has no bus ends to split off"
+        );
+        nets.push(Some(net));
+    }
+    Ok(nets
+        .into_iter()
+        .map(|net| net.expect("every net is routed"))
+        .collect())
 }
 
 /// The nets of a large diagram going down split between two bands of rows,
@@ -251,26 +258,23 @@ impl Bands {
         let rows: Vec<(usize, usize)> = order.iter().map(|&index| port_rows(index)).collect();
         // For each row, were it the cut: how many nets would be left
         // between the bands, and how many would go above and below it.
+        // A net goes above a cut from one row past its last port row and
+        // its margin on, below it up to its first port row less the margin,
+        // and spans it in between.
         let height = placement.height;
-        let mut spanning = vec![0i64; height + 2];
-        let (mut ending, mut starting) = (vec![0i64; height + 2], vec![0i64; height + 2]);
+        let (mut now_above, mut no_longer_below) = (vec![0; height + 2], vec![0; height + 2]);
         for &(low, high) in &rows {
-            let first = (low + 1).saturating_sub(Self::MARGIN).min(height);
-            let last = (high + Self::MARGIN).min(height);
-            spanning[first] += 1;
-            spanning[last + 1] -= 1;
-            ending[last + 1] += 1;
-            starting[first] += 1;
+            now_above[(high + Self::MARGIN + 1).min(height + 1)] += 1;
+            no_longer_below[(low + 1).saturating_sub(Self::MARGIN).min(height + 1)] += 1;
         }
         let mut candidates = Vec::new();
-        let (mut count, mut above) = (0, 0);
-        let mut below = rows.len() as i64;
+        let (mut above, mut below) = (0, rows.len());
         for row in 0..height {
-            count += spanning[row];
-            above += ending[row];
-            below -= starting[row];
+            above += now_above[row];
+            below -= no_longer_below[row];
             if (height / 3..=2 * height / 3).contains(&row) {
-                candidates.push((count, (above - below).abs(), row));
+                let spanning = rows.len() - above - below;
+                candidates.push((spanning, above.abs_diff(below), row));
             }
         }
         // Few nets between the bands (they wait for both), and as many in
@@ -730,7 +734,7 @@ impl<'a> NetRouter<'a> {
 
     /// The border cells on each side of a crossing at `point` by a line
     /// travelling `dir`, where another net crosses the border too.
-    fn crossings_beside(&self, grid: &Grid, point: Point, dir: Dir) -> Vec<Point> {
+    fn crossings_beside(&self, grid: &Grid, point: Point, dir: Dir) -> impl Iterator<Item = Point> {
         let along = if dir.is_vertical() {
             [Dir::Left, Dir::Right]
         } else {
@@ -738,12 +742,11 @@ impl<'a> NetRouter<'a> {
         };
         along
             .into_iter()
-            .filter_map(|side| grid.step(point, side))
+            .filter_map(move |side| grid.step(point, side))
             .filter(|&beside| {
                 let net = grid.cell(beside).net;
                 net != NONE && net != self.net && self.on_a_container_border(grid, beside)
             })
-            .collect()
     }
 
     /// Whether a turn at `point` (entered travelling `dir`, left travelling
@@ -761,7 +764,10 @@ impl<'a> NetRouter<'a> {
         .any(|(crossing, across)| {
             crossing.is_some_and(|crossing| {
                 self.on_a_container_border(grid, crossing)
-                    && !self.crossings_beside(grid, crossing, across).is_empty()
+                    && self
+                        .crossings_beside(grid, crossing, across)
+                        .next()
+                        .is_some()
             })
         })
     }
@@ -773,18 +779,16 @@ impl<'a> NetRouter<'a> {
         if !self.on_a_container_border(grid, point) {
             return false;
         }
-        self.crossings_beside(grid, point, dir)
-            .into_iter()
-            .any(|beside| {
-                let net = grid.cell(beside).net;
-                [dir, dir.opposite()]
-                    .into_iter()
-                    .filter_map(|along| grid.step(beside, along))
-                    .any(|next| {
-                        let cell = grid.cell(next);
-                        cell.net == net && cell.dirs & VERTICAL != 0 && cell.dirs & HORIZONTAL != 0
-                    })
-            })
+        self.crossings_beside(grid, point, dir).any(|beside| {
+            let net = grid.cell(beside).net;
+            [dir, dir.opposite()]
+                .into_iter()
+                .filter_map(|along| grid.step(beside, along))
+                .any(|next| {
+                    let cell = grid.cell(next);
+                    cell.net == net && cell.dirs & VERTICAL != 0 && cell.dirs & HORIZONTAL != 0
+                })
+        })
     }
 
     /// How many of the net's end nodes lie strictly inside `container`.
@@ -1228,27 +1232,38 @@ mod tests {
         source
     }
 
-    /// The bands the nets of `model` would be routed in, and how many nets
-    /// there are.
-    fn bands_of(model: &crate::model::Model) -> (Option<Bands>, usize) {
+    /// The placement the layout starts from.
+    fn placed(model: &crate::model::Model) -> (tree::Tree, Placement) {
         let tree = tree::Tree::new(model);
         let placement = place::place(model, &tree, &LayoutOptions::default(), 0);
+        (tree, placement)
+    }
+
+    /// The bands the nets of a placement would be routed in.
+    fn bands_of(placement: &Placement) -> Option<Bands> {
         let order: Vec<usize> = (0..placement.nets.len()).collect();
-        (Bands::split(&placement, &order), order.len())
+        Bands::split(placement, &order)
     }
 
     /// A large diagram is split into two bands with most nets on either
-    /// side of the cut, and its drawing reads back as its model in both
-    /// charsets.
+    /// side of the cut, every band net finds room in its band (no falling
+    /// back to the whole grid), and the drawing reads back as its model in
+    /// both charsets.
     #[test]
     fn large_diagrams_route_in_two_bands_and_read_back() {
         let model = crate::compile(&layered(10, 30)).expect("the source is valid");
-        let (bands, nets) = bands_of(&model);
-        let bands = bands.expect("a large diagram has bands");
+        let (tree, placement) = placed(&model);
+        let nets = placement.nets.len();
+        let bands = bands_of(&placement).expect("a large diagram has bands");
         let sizes = (bands.above.len(), bands.below.len(), bands.across.len());
         assert!(
             sizes.0 > nets / 4 && sizes.1 > nets / 4 && sizes.2 < nets / 10,
             "above, below, across: {sizes:?} of {nets}"
+        );
+        let routed = routed_nets(&tree, &placement, &[], true);
+        assert!(
+            matches!(routed, Some(Ok(_))),
+            "the nets of each band are routed in it"
         );
         let layout = crate::layout::layout(&model, &LayoutOptions::default()).expect("room");
         for charset in [
@@ -1266,6 +1281,6 @@ mod tests {
     #[test]
     fn small_diagrams_have_no_bands() {
         let model = crate::compile(&layered(3, 5)).expect("the source is valid");
-        assert!(bands_of(&model).0.is_none());
+        assert!(bands_of(&placed(&model).1).is_none());
     }
 }

@@ -53,7 +53,7 @@ const FIRST_MARGIN: usize = 8;
 
 impl Search {
     /// The cells of the cheapest path for `leg`. The search looks near the
-    /// ends first and in the whole grid only when that fails, so a route's
+    /// ends first and in the grid's whole band only when that fails, so a route's
     /// cost follows its length, not the diagram's area. Where the goal has a
     /// label, only a path that runs straight down or up through a cell
     /// beside which the label has room will do.

@@ -126,20 +126,22 @@ fn want(
         let (start, end) = axis.along_extent(rect(node));
         let (across_start, across_end) = axis.across_extent(rect(node));
         let middle = (across_start + across_end) / 2;
-        let mut reach_from = |from: usize, ahead: bool| {
+        // Straight out of the box's far side (forward) or near side (back).
+        let mut reach_from = |ahead: bool| {
+            let from = if ahead { end } else { start };
             *reaches[node.index()][usize::from(ahead)].get_or_insert_with(|| {
                 reachable(placement, tree, grid, axis, node, middle, from, ahead)
             })
         };
         let reached = if side == forward {
             beside.0 = Some(beside.0.map_or(end + 1, |first| first.max(end + 1)));
-            let last = reach_from(end, true)?;
+            let last = reach_from(true)?;
             reach.1 = reach.1.min(last);
             (end + 1, last)
         } else if side == backward {
             let before = start.checked_sub(1)?;
             beside.1 = Some(beside.1.map_or(before, |last| last.min(before)));
-            let first = reach_from(start, false)?;
+            let first = reach_from(false)?;
             reach.0 = reach.0.max(first);
             (first, before)
         } else {
