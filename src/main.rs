@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use strata::diagnostic::{self, Colour, Diagnostic};
 use strata::layout::{self, LayoutOptions};
 use strata::model::{self, Model};
-use strata::render::{self, Charset};
+use strata::render::{self, Background, Charset, PngError, PngOptions, SvgOptions, Theme};
 use strata::syntax;
 
 /// Exit codes: 0 ok, 1 invalid input, 2 usage or I/O.
@@ -67,7 +67,42 @@ enum Command {
         /// Strata and exits with code 3.
         #[arg(long)]
         verify: bool,
+        /// Colours of SVG and PNG; auto follows the viewer's light or dark
+        /// scheme in SVG, and is light in PNG.
+        #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
+        theme: ThemeChoice,
+        /// What lies behind an SVG or PNG drawing.
+        #[arg(long, value_enum, default_value_t = BackgroundChoice::Theme)]
+        background: BackgroundChoice,
+        /// PNG pixels per SVG pixel (a cell is 9 × 18 SVG pixels).
+        #[arg(long, default_value_t = 2.0)]
+        scale: f32,
+        /// Leave out the SVG's `<?xml ...?>` line, to inline it in HTML.
+        #[arg(long)]
+        no_xml_declaration: bool,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ThemeChoice {
+    Light,
+    Dark,
+    Auto,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BackgroundChoice {
+    /// The theme's background colour.
+    Theme,
+    Transparent,
+}
+
+/// How to draw an SVG or PNG.
+struct ImageChoices {
+    theme: Theme,
+    background: Background,
+    scale: f32,
+    xml_declaration: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -120,7 +155,26 @@ fn main() -> ExitCode {
             output,
             format,
             verify,
-        } => render(&file, output.as_deref(), format, verify, colour),
+            theme,
+            background,
+            scale,
+            no_xml_declaration,
+        } => {
+            let image = ImageChoices {
+                theme: match theme {
+                    ThemeChoice::Light => Theme::Light,
+                    ThemeChoice::Dark => Theme::Dark,
+                    ThemeChoice::Auto => Theme::Auto,
+                },
+                background: match background {
+                    BackgroundChoice::Theme => Background::Theme,
+                    BackgroundChoice::Transparent => Background::Transparent,
+                },
+                scale,
+                xml_declaration: !no_xml_declaration,
+            };
+            render(&file, output.as_deref(), format, verify, &image, colour)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,6 +213,7 @@ fn render(
     output: Option<&Path>,
     format: Option<Format>,
     verify: bool,
+    image: &ImageChoices,
     colour: Colour,
 ) -> Result<(), Failure> {
     let output = output.filter(|path| *path != Path::new("-"));
@@ -173,12 +228,7 @@ fn render(
     let model = load(file, colour)?;
     let bytes = match format {
         Format::Json => model::to_json(&model).into_bytes(),
-        Format::Unicode | Format::Ascii => {
-            let charset = if format == Format::Unicode {
-                Charset::Unicode
-            } else {
-                Charset::Ascii
-            };
+        Format::Unicode | Format::Ascii | Format::Svg | Format::Png => {
             let layout = match layout::layout(&model, &LayoutOptions::default()) {
                 Ok(layout) => layout,
                 Err(error) => {
@@ -186,27 +236,52 @@ fn render(
                     return Err(Failure::Reported(EXIT_BUG));
                 }
             };
-            let drawing = render::text(&layout, charset);
-            if verify && let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
-                for problem in &problems {
-                    eprintln!("verify: {problem}");
+            match format {
+                Format::Svg => render::svg(
+                    &layout,
+                    &SvgOptions {
+                        theme: image.theme,
+                        background: image.background,
+                        xml_declaration: image.xml_declaration,
+                    },
+                )
+                .into_bytes(),
+                Format::Png => render::png(
+                    &layout,
+                    &PngOptions {
+                        theme: image.theme,
+                        background: image.background,
+                        scale: image.scale,
+                    },
+                )
+                .map_err(|error| match error {
+                    PngError::Internal(_) => {
+                        eprintln!("error: {}: {error}", file.display());
+                        Failure::Reported(EXIT_BUG)
+                    }
+                    _ => Failure::Usage(error.to_string()),
+                })?,
+                _ => {
+                    let charset = if format == Format::Unicode {
+                        Charset::Unicode
+                    } else {
+                        Charset::Ascii
+                    };
+                    let drawing = render::text(&layout, charset);
+                    if verify
+                        && let Err(problems) = strata::verify::verify(&drawing, &model, charset)
+                    {
+                        for problem in &problems {
+                            eprintln!("verify: {problem}");
+                        }
+                        eprintln!(
+                            "error: the drawing does not read back as the diagram; this is a bug in Strata"
+                        );
+                        return Err(Failure::Reported(EXIT_BUG));
+                    }
+                    drawing.into_bytes()
                 }
-                eprintln!(
-                    "error: the drawing does not read back as the diagram; this is a bug in Strata"
-                );
-                return Err(Failure::Reported(EXIT_BUG));
             }
-            drawing.into_bytes()
-        }
-        Format::Svg | Format::Png => {
-            let name = format
-                .to_possible_value()
-                .expect("formats are named")
-                .get_name()
-                .to_owned();
-            return Err(Failure::Usage(format!(
-                "the {name} renderer is not yet implemented; `-f json` is available"
-            )));
         }
     };
     match output {

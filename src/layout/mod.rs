@@ -155,6 +155,8 @@ pub struct PlacedBox {
     pub parent: Option<usize>,
     /// Label (or title) lines, then bullet lines (with their "- ").
     pub text: Vec<TextRun>,
+    /// How many of `text` are label (or title) lines.
+    pub label_lines: usize,
 }
 
 /// Lines joined into one network: a single edge, or a fan-in or fan-out bus.

@@ -262,6 +262,7 @@ pub fn place(model: &Model, tree: &Tree, options: &LayoutOptions, slack: usize) 
             is_container: model.is_container(node),
             parent: parent.map(|above| box_of[above.index()]),
             text: box_text(model, node, rect),
+            label_lines: model.node(node).label.len(),
         });
     }
     let title = model.title().map(|text| TextRun {

@@ -1,0 +1,699 @@
+//! The SVG renderer: a [`Layout`] as an SVG document, the text drawing's
+//! cells scaled to pixels.
+//!
+//! Reads a `Layout`; returns a `String`. A cell is [`CELL_WIDTH`] ×
+//! [`CELL_HEIGHT`] pixels, and everything is drawn where its glyphs are in
+//! the text drawing: a box's border and a route run through the centres of
+//! their cells, a line of text starts at its first cell. The SVG is the text
+//! drawing made crisp, never a second layout.
+//!
+//! Every coordinate is a multiple of half a pixel and is written exactly,
+//! element ids come from the source's ids, and colours live in one `<style>`
+//! sheet that the theme alone decides, so the same layout gives the same
+//! bytes and a theme changes only the sheet.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Display, Write};
+
+use unicode_width::UnicodeWidthStr;
+
+use crate::layout::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
+use crate::model::{EdgeStyle, NodeId, Shape};
+
+/// The width of a cell, in pixels: the advance of the bundled monospace
+/// face at [`FONT_SIZE`] (0.602 em), rounded.
+pub const CELL_WIDTH: u32 = 9;
+/// The height of a cell (a row of text), in pixels.
+pub const CELL_HEIGHT: u32 = 18;
+/// The size of every text, in pixels.
+pub const FONT_SIZE: u32 = 15;
+
+/// The fonts asked for, first to last. The bundled face comes first so the
+/// PNG and a browser that has it agree; a proportional face is the last
+/// resort, and `textLength` keeps any face's line within its cells.
+pub const FONT_FAMILIES: &str = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberation Mono', \
+     'Noto Sans Mono', monospace, sans-serif";
+
+/// Settings of the SVG that do not come from the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SvgOptions {
+    pub theme: Theme,
+    pub background: Background,
+    /// Start with `<?xml ...?>`; leave it out to inline the SVG in HTML.
+    pub xml_declaration: bool,
+}
+
+impl Default for SvgOptions {
+    fn default() -> SvgOptions {
+        SvgOptions {
+            theme: Theme::Auto,
+            background: Background::Theme,
+            xml_declaration: true,
+        }
+    }
+}
+
+/// The colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark lines and text on white.
+    Light,
+    /// Light lines and text on near-black.
+    Dark,
+    /// Light, or dark where the viewer prefers a dark colour scheme
+    /// (`prefers-color-scheme`, honoured by browsers; a renderer that does
+    /// not read media queries draws it light).
+    Auto,
+}
+
+/// What lies behind the drawing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Background {
+    /// The theme's background colour.
+    Theme,
+    /// Nothing: the page shows through between boxes.
+    Transparent,
+}
+
+/// The free space around the drawing, in pixels, on every side.
+pub const MARGIN: u32 = CELL_WIDTH;
+
+/// The width and height of the layout's SVG, in pixels: its cells and the
+/// margin around them. The cell at `(x, y)` spans `x × CELL_WIDTH` to
+/// `(x + 1) × CELL_WIDTH` and `y × CELL_HEIGHT` to `(y + 1) × CELL_HEIGHT`
+/// in the SVG's coordinates, whose origin is the margin's inner corner.
+pub fn size(layout: &Layout) -> (u32, u32) {
+    (
+        layout.width as u32 * CELL_WIDTH + 2 * MARGIN,
+        layout.height as u32 * CELL_HEIGHT + 2 * MARGIN,
+    )
+}
+
+/// Draws the layout as an SVG document.
+pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
+    let (width, height) = size(layout);
+    let (left, top) = (-(MARGIN as i64), -(MARGIN as i64));
+    let mut svg = String::new();
+    if options.xml_declaration {
+        svg.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    }
+    let _ = writeln!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
+         viewBox=\"{left} {top} {width} {height}\" role=\"img\" xml:space=\"preserve\">"
+    );
+    let title = layout
+        .title
+        .as_ref()
+        .map_or("Architecture diagram", |run| run.text.as_str());
+    let _ = writeln!(svg, "<title>{}</title>", Escaped(title));
+    let _ = writeln!(svg, "<desc>{}</desc>", Escaped(&describe(layout)));
+    let _ = writeln!(svg, "<style>\n{}</style>", style_sheet(options.theme));
+    if options.background == Background::Theme {
+        let _ = writeln!(
+            svg,
+            "<rect class=\"background\" x=\"{left}\" y=\"{top}\" width=\"{width}\" height=\"{height}\"/>"
+        );
+    }
+    if let Some(title) = &layout.title {
+        write_text(&mut svg, title, "title");
+    }
+    for placed in &layout.boxes {
+        write_box(&mut svg, placed);
+    }
+    let boxes: BTreeMap<NodeId, &PlacedBox> = layout
+        .boxes
+        .iter()
+        .map(|placed| (placed.node, placed))
+        .collect();
+    for (net, id) in layout.nets.iter().zip(net_ids(layout)) {
+        write_net(&mut svg, net, &id, &boxes);
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+/// A length in half pixels. Every coordinate is one, so it is written
+/// exactly: `4.5`, never `4.4999`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Half(i64);
+
+impl Half {
+    const fn px(pixels: i64) -> Half {
+        Half(2 * pixels)
+    }
+}
+
+impl std::ops::Add for Half {
+    type Output = Half;
+    fn add(self, other: Half) -> Half {
+        Half(self.0 + other.0)
+    }
+}
+
+impl std::ops::Sub for Half {
+    type Output = Half;
+    fn sub(self, other: Half) -> Half {
+        Half(self.0 - other.0)
+    }
+}
+
+impl Display for Half {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let halves = self.0.unsigned_abs();
+        if halves.is_multiple_of(2) {
+            write!(formatter, "{sign}{}", halves / 2)
+        } else {
+            write!(formatter, "{sign}{}.5", halves / 2)
+        }
+    }
+}
+
+/// The left edge of column `x` and the top edge of row `y`.
+fn left_of(x: usize) -> Half {
+    Half::px(x as i64 * i64::from(CELL_WIDTH))
+}
+
+fn top_of(y: usize) -> Half {
+    Half::px(y as i64 * i64::from(CELL_HEIGHT))
+}
+
+/// The centre of a cell, where its glyph's lines meet.
+fn centre(point: Point) -> (Half, Half) {
+    (
+        left_of(point.x) + Half(i64::from(CELL_WIDTH)),
+        top_of(point.y) + Half(i64::from(CELL_HEIGHT)),
+    )
+}
+
+/// From a row's centre down to the baseline that centres capitals on it.
+const BASELINE_BELOW_CENTRE: Half = Half(11);
+/// The radius of a rounded box's corners and of a route's bends.
+const BOX_RADIUS: Half = Half::px(6);
+const BEND_RADIUS: Half = Half(9);
+/// A cylinder's lid: half the height of its ellipse.
+const LID_RADIUS: Half = Half(9);
+/// An arrowhead's length and half its width.
+const ARROW_LENGTH: Half = Half::px(9);
+const ARROW_HALF_WIDTH: Half = Half::px(4);
+/// How far an edge label's background reaches beyond its text.
+const LABEL_MARGIN: Half = Half::px(3);
+
+fn write_text(svg: &mut String, run: &TextRun, class: &str) {
+    if run.text.is_empty() {
+        return;
+    }
+    let (x, y) = (left_of(run.at.x), top_of(run.at.y));
+    let baseline = y + Half(i64::from(CELL_HEIGHT)) + BASELINE_BELOW_CENTRE;
+    let length = left_of(run.text.width());
+    let _ = writeln!(
+        svg,
+        "<text class=\"{class}\" x=\"{x}\" y=\"{baseline}\" textLength=\"{length}\">{}</text>",
+        Escaped(&run.text)
+    );
+}
+
+fn write_box(svg: &mut String, placed: &PlacedBox) {
+    let class = if placed.is_container {
+        "container"
+    } else {
+        "component"
+    };
+    let (left, top) = centre(Point {
+        x: placed.rect.x,
+        y: placed.rect.y,
+    });
+    let (right, bottom) = centre(Point {
+        x: placed.rect.right(),
+        y: placed.rect.bottom(),
+    });
+    let (width, height) = (right - left, bottom - top);
+    let id = format!("box-{}", placed.id);
+    match placed.shape {
+        Shape::Box => {
+            let _ = writeln!(
+                svg,
+                "<rect id=\"{id}\" class=\"{class}\" x=\"{left}\" y=\"{top}\" \
+                 width=\"{width}\" height=\"{height}\"/>"
+            );
+        }
+        Shape::Rounded | Shape::Person => {
+            let _ = writeln!(
+                svg,
+                "<rect id=\"{id}\" class=\"{class}\" x=\"{left}\" y=\"{top}\" \
+                 width=\"{width}\" height=\"{height}\" rx=\"{BOX_RADIUS}\"/>"
+            );
+        }
+        Shape::Cylinder => {
+            // The outline, then the lid's near edge.
+            let rx = Half(width.0 / 2);
+            let (lid, base) = (top + LID_RADIUS, bottom - LID_RADIUS);
+            let _ = writeln!(
+                svg,
+                "<path id=\"{id}\" class=\"{class}\" d=\"M{left} {lid}\
+                 A{rx} {LID_RADIUS} 0 0 1 {right} {lid}V{base}\
+                 A{rx} {LID_RADIUS} 0 0 1 {left} {base}Z\
+                 M{left} {lid}A{rx} {LID_RADIUS} 0 0 0 {right} {lid}\"/>"
+            );
+        }
+    }
+    if placed.shape == Shape::Person {
+        write_person_icon(svg, placed.rect);
+    }
+    for (index, run) in placed.text.iter().enumerate() {
+        let class = if placed.is_container && index < placed.label_lines {
+            "container-title"
+        } else {
+            "text"
+        };
+        write_text(svg, run, class);
+    }
+}
+
+/// A head and shoulders in the two free cells left of the first label line
+/// (the layout keeps two cells of padding between text and a border).
+fn write_person_icon(svg: &mut String, rect: Rect) {
+    let (x, row_centre) = centre(Point {
+        x: rect.x + 1,
+        y: rect.y + 1,
+    });
+    let x = x + Half(i64::from(CELL_WIDTH));
+    let head = row_centre - Half::px(3);
+    let head_radius = Half::px(3);
+    let shoulders = row_centre + Half::px(7);
+    let half_width = Half::px(5);
+    let _ = writeln!(
+        svg,
+        "<path class=\"icon\" d=\"M{} {head}a{head_radius} {head_radius} 0 1 0 {} 0\
+         a{head_radius} {head_radius} 0 1 0 {} 0Z\
+         M{} {shoulders}a{half_width} {half_width} 0 0 1 {} 0Z\"/>",
+        x - head_radius,
+        Half(head_radius.0 * 2),
+        Half(-head_radius.0 * 2),
+        x - half_width,
+        Half(half_width.0 * 2),
+    );
+}
+
+fn write_net(svg: &mut String, net: &Net, id: &str, boxes: &BTreeMap<NodeId, &PlacedBox>) {
+    let style = match net.style {
+        EdgeStyle::Solid => "line",
+        EdgeStyle::Dashed => "line dashed",
+        EdgeStyle::Thick => "line thick",
+    };
+    let _ = writeln!(svg, "<g id=\"{id}\" class=\"edge\">");
+    let mut junctions = BTreeSet::new();
+    for path in &net.paths {
+        let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
+            continue;
+        };
+        let mut corners: Vec<(Half, Half)> = path.iter().map(|&point| centre(point)).collect();
+        for (point, at_start) in [(first, true), (last, false)] {
+            let Some(end) = net.ends.iter().find(|end| end_cells(end).contains(&point)) else {
+                junctions.insert(point);
+                continue;
+            };
+            if !at_start {
+                corners.reverse();
+            }
+            corners[0] = attachment(end, boxes[&end.node]);
+            // A line stops where its arrowhead starts, so a thick line
+            // never blunts the tip.
+            if end.arrow {
+                shorten_start(&mut corners);
+            }
+            if !at_start {
+                corners.reverse();
+            }
+        }
+        let _ = writeln!(svg, "<path class=\"{style}\" d=\"{}\"/>", rounded(&corners));
+    }
+    for end in net.ends.iter().filter(|end| end.arrow) {
+        write_arrowhead(svg, end, attachment(end, boxes[&end.node]));
+    }
+    let dot_class = if net.style == EdgeStyle::Thick {
+        "dot thick-dot"
+    } else {
+        "dot"
+    };
+    for junction in junctions {
+        let (x, y) = centre(junction);
+        let _ = writeln!(
+            svg,
+            "<circle class=\"{dot_class}\" cx=\"{x}\" cy=\"{y}\" r=\"3\"/>"
+        );
+    }
+    if let Some(label) = &net.label {
+        let x = left_of(label.at.x) - LABEL_MARGIN;
+        let y = top_of(label.at.y);
+        let width = left_of(label.text.width()) + Half(LABEL_MARGIN.0 * 2);
+        let height = Half::px(i64::from(CELL_HEIGHT));
+        let _ = writeln!(
+            svg,
+            "<rect class=\"label-background\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\"/>"
+        );
+        write_text(svg, label, "edge-label");
+    }
+    svg.push_str("</g>\n");
+}
+
+/// The cells a path may end in at an end: the port, and the cell before a
+/// side port where the text drawing puts the arrowhead.
+fn end_cells(end: &End) -> [Point; 2] {
+    let beside = match (end.arrow, end.side) {
+        (true, Side::Left) => Point {
+            x: end.port.x - 1,
+            ..end.port
+        },
+        (true, Side::Right) => Point {
+            x: end.port.x + 1,
+            ..end.port
+        },
+        _ => end.port,
+    };
+    [end.port, beside]
+}
+
+/// Where a line meets its box at an end: the centre of the port, on the
+/// border, or on a cylinder's lid or base, the point of the ellipse there.
+fn attachment(end: &End, placed: &PlacedBox) -> (Half, Half) {
+    let (x, y) = centre(end.port);
+    if placed.shape != Shape::Cylinder || !matches!(end.side, Side::Top | Side::Bottom) {
+        return (x, y);
+    }
+    let (left, _) = centre(Point {
+        x: placed.rect.x,
+        y: placed.rect.y,
+    });
+    let (right, _) = centre(Point {
+        x: placed.rect.right(),
+        y: placed.rect.y,
+    });
+    let radius = (right.0 - left.0) as f64 / 2.0;
+    let across = (x.0 - left.0) as f64 / radius - 1.0;
+    // How far the ellipse lies inside the rectangle at `x`, to a half pixel.
+    let inset = Half((LID_RADIUS.0 as f64 * (1.0 - (1.0 - across * across).sqrt())).round() as i64);
+    match end.side {
+        Side::Top => (x, y + inset),
+        _ => (x, y - inset),
+    }
+}
+
+/// Moves a line's first point back along its first segment by an
+/// arrowhead's length, less a pixel so the line runs into the head.
+fn shorten_start(corners: &mut [(Half, Half)]) {
+    let [first, second, ..] = corners else {
+        return;
+    };
+    let length = (second.0 - first.0).0.abs() + (second.1 - first.1).0.abs();
+    let cut = (ARROW_LENGTH.0 - 2).min(length);
+    let step = |from: Half, to: Half| Half(from.0 + (to.0 - from.0).signum() * cut);
+    *first = (step(first.0, second.0), step(first.1, second.1));
+}
+
+/// The path data of an orthogonal polyline with its bends rounded.
+fn rounded(corners: &[(Half, Half)]) -> String {
+    let mut data = String::new();
+    let Some(&(x, y)) = corners.first() else {
+        return data;
+    };
+    let _ = write!(data, "M{x} {y}");
+    let length = |a: (Half, Half), b: (Half, Half)| Half((b.0 - a.0).0.abs() + (b.1 - a.1).0.abs());
+    // Towards `to` from `from`, by `distance`.
+    let towards = |from: (Half, Half), to: (Half, Half), distance: Half| {
+        let step = |a: Half, b: Half| Half(a.0 + (b.0 - a.0).signum() * distance.0);
+        (step(from.0, to.0), step(from.1, to.1))
+    };
+    for index in 1..corners.len() {
+        let (before, at) = (corners[index - 1], corners[index]);
+        match corners.get(index + 1) {
+            Some(&after) if is_bend(before, at, after) => {
+                // Each bend takes at most half of a segment it shares.
+                let radius = BEND_RADIUS
+                    .min(Half(length(before, at).0 / 2))
+                    .min(Half(length(at, after).0 / 2));
+                let (start, end) = (towards(at, before, radius), towards(at, after, radius));
+                let _ = write!(
+                    data,
+                    "L{} {}Q{} {} {} {}",
+                    start.0, start.1, at.0, at.1, end.0, end.1
+                );
+            }
+            Some(_) => {}
+            None => {
+                let _ = write!(data, "L{} {}", at.0, at.1);
+            }
+        }
+    }
+    data
+}
+
+fn is_bend(before: (Half, Half), at: (Half, Half), after: (Half, Half)) -> bool {
+    let horizontal_in = before.1 == at.1;
+    let horizontal_out = at.1 == after.1;
+    horizontal_in != horizontal_out
+}
+
+/// A triangle with its tip where the line meets the box, pointing in.
+fn write_arrowhead(svg: &mut String, end: &End, (x, y): (Half, Half)) {
+    // The direction the head points in, as signs.
+    let (dx, dy) = match end.side {
+        Side::Top => (0, 1),
+        Side::Bottom => (0, -1),
+        Side::Left => (1, 0),
+        Side::Right => (-1, 0),
+    };
+    let base = |sign: i64| {
+        (
+            Half(x.0 - dx * ARROW_LENGTH.0 + dy * sign * ARROW_HALF_WIDTH.0),
+            Half(y.0 - dy * ARROW_LENGTH.0 + dx * sign * ARROW_HALF_WIDTH.0),
+        )
+    };
+    let (left, right) = (base(1), base(-1));
+    let _ = writeln!(
+        svg,
+        "<path class=\"head\" d=\"M{x} {y}L{} {}L{} {}Z\"/>",
+        left.0, left.1, right.0, right.1
+    );
+}
+
+/// An id for every net, from the ids of the boxes it joins in the order of
+/// its ends (`edge-a--b`); nets with the same ends are told apart by a
+/// count among themselves, so adding a node never renames another's.
+fn net_ids(layout: &Layout) -> Vec<String> {
+    let names: BTreeMap<NodeId, &str> = layout
+        .boxes
+        .iter()
+        .map(|placed| (placed.node, placed.id.as_str()))
+        .collect();
+    let mut taken = BTreeSet::new();
+    layout
+        .nets
+        .iter()
+        .map(|net| {
+            let ends: Vec<&str> = net.ends.iter().map(|end| names[&end.node]).collect();
+            let base = format!("edge-{}", ends.join("--"));
+            let mut id = base.clone();
+            let mut count = 1;
+            while !taken.insert(id.clone()) {
+                count += 1;
+                id = format!("{base}-{count}");
+            }
+            id
+        })
+        .collect()
+}
+
+/// The diagram in words, for screen readers: what each container holds,
+/// then every edge with its label.
+fn describe(layout: &Layout) -> String {
+    let name = |placed: &PlacedBox| {
+        placed.text[..placed.label_lines]
+            .iter()
+            .map(|run| run.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let names: BTreeMap<NodeId, String> = layout
+        .boxes
+        .iter()
+        .map(|placed| (placed.node, name(placed)))
+        .collect();
+    let mut sentences = Vec::new();
+    let top_level: Vec<String> = layout
+        .boxes
+        .iter()
+        .filter(|placed| placed.parent.is_none())
+        .map(name)
+        .collect();
+    sentences.push(format!("The diagram shows {}.", listed(&top_level)));
+    for (index, container) in layout.boxes.iter().enumerate() {
+        let children: Vec<String> = layout
+            .boxes
+            .iter()
+            .filter(|placed| placed.parent == Some(index))
+            .map(name)
+            .collect();
+        if container.is_container && !children.is_empty() {
+            sentences.push(format!("{} holds {}.", name(container), listed(&children)));
+        }
+    }
+    for net in &layout.nets {
+        let ends = |arrow: bool| -> Vec<String> {
+            net.ends
+                .iter()
+                .filter(|end| end.arrow == arrow)
+                .map(|end| names[&end.node].clone())
+                .collect()
+        };
+        let (sources, targets) = (ends(false), ends(true));
+        let mut sentence = if targets.is_empty() {
+            format!("{} are connected", listed(&sources))
+        } else if sources.is_empty() {
+            format!("{} point at each other", listed(&targets))
+        } else {
+            format!("{} to {}", listed(&sources), listed(&targets))
+        };
+        match net.style {
+            EdgeStyle::Solid => {}
+            EdgeStyle::Dashed => sentence.push_str(", dashed"),
+            EdgeStyle::Thick => sentence.push_str(", thick"),
+        }
+        if let Some(label) = &net.label {
+            let _ = write!(sentence, ", labelled \u{201c}{}\u{201d}", label.text);
+        }
+        sentences.push(format!("{sentence}."));
+    }
+    sentences.join(" ")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// Text with the characters XML gives a meaning escaped.
+struct Escaped<'a>(&'a str);
+
+impl Display for Escaped<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            match c {
+                '&' => formatter.write_str("&amp;")?,
+                '<' => formatter.write_str("&lt;")?,
+                '>' => formatter.write_str("&gt;")?,
+                '"' => formatter.write_str("&quot;")?,
+                '\'' => formatter.write_str("&apos;")?,
+                _ => formatter.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The colours of a theme.
+struct Palette {
+    background: &'static str,
+    ink: &'static str,
+    container_fill: &'static str,
+    container_stroke: &'static str,
+    component_fill: &'static str,
+}
+
+const LIGHT: Palette = Palette {
+    background: "#ffffff",
+    ink: "#1f2328",
+    container_fill: "#f6f8fa",
+    container_stroke: "#59636e",
+    component_fill: "#ffffff",
+};
+
+const DARK: Palette = Palette {
+    background: "#0d1117",
+    ink: "#e6edf3",
+    container_fill: "#161b22",
+    container_stroke: "#9198a1",
+    component_fill: "#0d1117",
+};
+
+/// The style sheet: shapes and sizes, then the theme's colours.
+fn style_sheet(theme: Theme) -> String {
+    let mut sheet = format!(
+        "text{{font-family:{FONT_FAMILIES};font-size:{FONT_SIZE}px;white-space:pre}}\n\
+         .title,.container-title{{font-weight:bold}}\n\
+         .container,.component{{stroke-width:1.5}}\n\
+         .line{{fill:none;stroke-width:1.5;stroke-linejoin:round}}\n\
+         .dashed{{stroke-dasharray:6 4}}\n\
+         .thick{{stroke-width:3}}\n\
+         .icon{{fill:none;stroke-width:1.5}}\n"
+    );
+    match theme {
+        Theme::Light => sheet.push_str(&colours(&LIGHT)),
+        Theme::Dark => sheet.push_str(&colours(&DARK)),
+        Theme::Auto => {
+            sheet.push_str(&colours(&LIGHT));
+            let _ = write!(
+                sheet,
+                "@media (prefers-color-scheme: dark) {{\n{}}}\n",
+                colours(&DARK)
+            );
+        }
+    }
+    sheet
+}
+
+fn colours(palette: &Palette) -> String {
+    let Palette {
+        background,
+        ink,
+        container_fill,
+        container_stroke,
+        component_fill,
+    } = palette;
+    format!(
+        ".background,.label-background{{fill:{background}}}\n\
+         .container{{fill:{container_fill};stroke:{container_stroke}}}\n\
+         .component{{fill:{component_fill};stroke:{ink}}}\n\
+         .line,.icon{{stroke:{ink}}}\n\
+         .head,.dot,text{{fill:{ink}}}\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halves_are_written_exactly() {
+        let written: Vec<String> = [0, 1, 9, 18, -1, -3]
+            .map(|halves| Half(halves).to_string())
+            .into();
+        assert_eq!(written, ["0", "0.5", "4.5", "9", "-0.5", "-1.5"]);
+    }
+
+    #[test]
+    fn markup_in_text_is_escaped() {
+        assert_eq!(
+            Escaped("<script>a & 'b' \"c\"</script>").to_string(),
+            "&lt;script&gt;a &amp; &apos;b&apos; &quot;c&quot;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn lists_read_as_english() {
+        let items = |names: &[&str]| {
+            names
+                .iter()
+                .map(|name| name.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(listed(&items(&["a"])), "a");
+        assert_eq!(listed(&items(&["a", "b"])), "a and b");
+        assert_eq!(listed(&items(&["a", "b", "c"])), "a, b and c");
+    }
+}
