@@ -75,7 +75,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = BackgroundChoice::Theme)]
         background: BackgroundChoice,
         /// PNG pixels per SVG pixel (a cell is 9 × 18 SVG pixels).
-        #[arg(long, default_value_t = 2.0)]
+        #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
         scale: f32,
         /// Leave out the SVG's `<?xml ...?>` line, to inline it in HTML.
         #[arg(long)]

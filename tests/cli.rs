@@ -162,25 +162,78 @@ fn render_infers_the_format_from_the_output_name() {
 }
 
 #[test]
-fn unbuilt_renderers_say_so_and_leave_the_output_untouched() {
-    let directory = scratch("unbuilt");
-    let out = directory.join("diagram.svg");
-    std::fs::write(&out, "previous").unwrap();
-    let output = strata(
+fn svg_and_png_are_written_by_extension_or_format() {
+    let directory = scratch("images");
+    let svg = directory.join("diagram.svg");
+    let png = directory.join("diagram.png");
+    let source = example("system-context");
+    for (out, scale) in [(&svg, "2"), (&png, "1")] {
+        let output = strata(
+            &[
+                "render",
+                &source,
+                "-o",
+                out.to_str().unwrap(),
+                "--scale",
+                scale,
+            ],
+            None,
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let svg = std::fs::read_to_string(&svg).unwrap();
+    assert!(svg.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
+    assert!(
+        svg.contains("prefers-color-scheme: dark"),
+        "auto theme by default"
+    );
+    let png = std::fs::read(&png).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // The PNG at scale 1 is as wide as the SVG (IHDR: width, then height).
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    assert!(svg.contains(&format!(" width=\"{width}\" ")), "{width}");
+
+    let inline = strata(
         &[
             "render",
-            &example("system-context"),
-            "-o",
-            out.to_str().unwrap(),
+            &source,
+            "-f",
+            "svg",
+            "--no-xml-declaration",
+            "--theme",
+            "dark",
         ],
         None,
     );
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("not yet implemented"),
-        "{}",
-        stderr(&output)
-    );
+    let inline = String::from_utf8(inline.stdout).unwrap();
+    assert!(inline.starts_with("<svg "), "{inline}");
+    assert!(inline.contains("#0d1117") && !inline.contains("prefers-color-scheme"));
+}
+
+#[test]
+fn a_bad_scale_is_refused_and_leaves_the_output_untouched() {
+    let directory = scratch("bad-scale");
+    let out = directory.join("diagram.png");
+    std::fs::write(&out, "previous").unwrap();
+    for scale in ["0", "-1", "17", "NaN"] {
+        let output = strata(
+            &[
+                "render",
+                &example("system-context"),
+                "-o",
+                out.to_str().unwrap(),
+                "--scale",
+                scale,
+            ],
+            None,
+        );
+        assert_eq!(output.status.code(), Some(2), "--scale {scale}");
+        assert!(
+            stderr(&output).contains("the scale must be a number above 0"),
+            "{}",
+            stderr(&output)
+        );
+    }
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
 }
 

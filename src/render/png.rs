@@ -110,10 +110,12 @@ pub fn png(layout: &Layout, options: &PngOptions) -> Result<Vec<u8>, PngError> {
 }
 
 /// The fonts the PNG's text is drawn with: a monospace face (regular and
-/// bold) for the grid, and a face with CJK and Hangul glyphs for what it lacks.
+/// bold) for the grid, and faces with CJK, Hangul and emoji glyphs for
+/// what it lacks (see `assets/fonts/README.md`).
 static MONOSPACE: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono.ttf");
 static MONOSPACE_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono-Bold.ttf");
-static FALLBACK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback.ttf");
+static CJK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback.ttf");
+static EMOJI: &[u8] = include_bytes!("../../assets/fonts/SymbolaEmoji.ttf");
 
 /// The bundled fonts, loaded once.
 fn bundled_fonts() -> Arc<fontdb::Database> {
@@ -121,7 +123,7 @@ fn bundled_fonts() -> Arc<fontdb::Database> {
     FONTS
         .get_or_init(|| {
             let mut fonts = fontdb::Database::new();
-            for data in [MONOSPACE, MONOSPACE_BOLD, FALLBACK] {
+            for data in [MONOSPACE, MONOSPACE_BOLD, CJK, EMOJI] {
                 fonts.load_font_source(fontdb::Source::Binary(Arc::new(data)));
             }
             fonts.set_monospace_family("DejaVu Sans Mono");

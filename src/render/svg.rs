@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Display, Write};
 
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::layout::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
 use crate::model::{EdgeStyle, NodeId, Shape};
@@ -127,7 +127,20 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
         .map(|placed| (placed.node, placed))
         .collect();
     for (net, id) in layout.nets.iter().zip(net_ids(layout)) {
-        write_net(&mut svg, net, &id, &boxes);
+        // A label's background is the colour around it, so it hides the
+        // lines near the text and nothing else.
+        let on_container = net.label.as_ref().is_some_and(|label| {
+            layout
+                .boxes
+                .iter()
+                .any(|placed| placed.is_container && placed.rect.contains(label.at))
+        });
+        let ground = if on_container {
+            "label-background on-container"
+        } else {
+            "label-background"
+        };
+        write_net(&mut svg, net, &id, &boxes, ground);
     }
     svg.push_str("</svg>\n");
     svg
@@ -200,18 +213,85 @@ const ARROW_HALF_WIDTH: Half = Half::px(4);
 /// How far an edge label's background reaches beyond its text.
 const LABEL_MARGIN: Half = Half::px(3);
 
+/// Writes a line of text as one `<text>` with its characters in their
+/// cells. A run of narrow characters is stretched or squeezed to its cells
+/// (`textLength`), whatever the face's advance; a wide character (CJK,
+/// emoji) starts a `<tspan>` at its own cell, since its glyph is rarely
+/// exactly two cells wide and would shift what follows.
 fn write_text(svg: &mut String, run: &TextRun, class: &str) {
-    if run.text.is_empty() {
+    let segments = segments(&run.text);
+    let (Some(first), y) = (segments.first(), top_of(run.at.y)) else {
+        return;
+    };
+    let baseline = y + Half(i64::from(CELL_HEIGHT)) + BASELINE_BELOW_CENTRE;
+    let at = |segment: &Segment| left_of(run.at.x + segment.column);
+    let length = |segment: &Segment| {
+        if segment.wide {
+            String::new()
+        } else {
+            format!(" textLength=\"{}\"", left_of(segment.columns))
+        }
+    };
+    if let [only] = segments.as_slice() {
+        let _ = writeln!(
+            svg,
+            "<text class=\"{class}\" x=\"{}\" y=\"{baseline}\"{}>{}</text>",
+            at(only),
+            length(only),
+            Escaped(only.text)
+        );
         return;
     }
-    let (x, y) = (left_of(run.at.x), top_of(run.at.y));
-    let baseline = y + Half(i64::from(CELL_HEIGHT)) + BASELINE_BELOW_CENTRE;
-    let length = left_of(run.text.width());
-    let _ = writeln!(
+    let _ = write!(
         svg,
-        "<text class=\"{class}\" x=\"{x}\" y=\"{baseline}\" textLength=\"{length}\">{}</text>",
-        Escaped(&run.text)
+        "<text class=\"{class}\" x=\"{}\" y=\"{baseline}\">",
+        at(first)
     );
+    for segment in &segments {
+        let _ = write!(
+            svg,
+            "<tspan x=\"{}\"{}>{}</tspan>",
+            at(segment),
+            length(segment),
+            Escaped(segment.text)
+        );
+    }
+    svg.push_str("</text>\n");
+}
+
+/// A piece of a line of text that starts at a cell of its own.
+struct Segment<'a> {
+    text: &'a str,
+    /// Its first cell, counted from the line's.
+    column: usize,
+    columns: usize,
+    wide: bool,
+}
+
+/// A line cut into runs of narrow characters and single wide ones; a
+/// zero-width character stays with the one before it.
+fn segments(text: &str) -> Vec<Segment<'_>> {
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut column = 0;
+    for (start, c) in text.char_indices() {
+        let width = c.width().unwrap_or(0);
+        let end = start + c.len_utf8();
+        match segments.last_mut() {
+            Some(last) if width == 0 || (width == 1 && !last.wide) => {
+                // Segments are contiguous: the last one ends at `start`.
+                last.text = &text[start - last.text.len()..end];
+                last.columns += width;
+            }
+            _ => segments.push(Segment {
+                text: &text[start..end],
+                column,
+                columns: width,
+                wide: width > 1,
+            }),
+        }
+        column += width;
+    }
+    segments
 }
 
 fn write_box(svg: &mut String, placed: &PlacedBox) {
@@ -274,15 +354,15 @@ fn write_box(svg: &mut String, placed: &PlacedBox) {
 /// A head and shoulders in the two free cells left of the first label line
 /// (the layout keeps two cells of padding between text and a border).
 fn write_person_icon(svg: &mut String, rect: Rect) {
-    let (x, row_centre) = centre(Point {
-        x: rect.x + 1,
+    let (_, row_centre) = centre(Point {
+        x: rect.x,
         y: rect.y + 1,
     });
-    let x = x + Half(i64::from(CELL_WIDTH));
+    let x = left_of(rect.x + 1) + Half::px(7);
     let head = row_centre - Half::px(3);
     let head_radius = Half::px(3);
     let shoulders = row_centre + Half::px(7);
-    let half_width = Half::px(5);
+    let half_width = Half(9);
     let _ = writeln!(
         svg,
         "<path class=\"icon\" d=\"M{} {head}a{head_radius} {head_radius} 0 1 0 {} 0\
@@ -296,7 +376,13 @@ fn write_person_icon(svg: &mut String, rect: Rect) {
     );
 }
 
-fn write_net(svg: &mut String, net: &Net, id: &str, boxes: &BTreeMap<NodeId, &PlacedBox>) {
+fn write_net(
+    svg: &mut String,
+    net: &Net,
+    id: &str,
+    boxes: &BTreeMap<NodeId, &PlacedBox>,
+    ground: &str,
+) {
     let style = match net.style {
         EdgeStyle::Solid => "line",
         EdgeStyle::Dashed => "line dashed",
@@ -351,7 +437,7 @@ fn write_net(svg: &mut String, net: &Net, id: &str, boxes: &BTreeMap<NodeId, &Pl
         let height = Half::px(i64::from(CELL_HEIGHT));
         let _ = writeln!(
             svg,
-            "<rect class=\"label-background\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\"/>"
+            "<rect class=\"{ground}\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\"/>"
         );
         write_text(svg, label, "edge-label");
     }
@@ -658,6 +744,7 @@ fn colours(palette: &Palette) -> String {
     format!(
         ".background,.label-background{{fill:{background}}}\n\
          .container{{fill:{container_fill};stroke:{container_stroke}}}\n\
+         .on-container{{fill:{container_fill}}}\n\
          .component{{fill:{component_fill};stroke:{ink}}}\n\
          .line,.icon{{stroke:{ink}}}\n\
          .head,.dot,text{{fill:{ink}}}\n"
@@ -674,6 +761,23 @@ mod tests {
             .map(|halves| Half(halves).to_string())
             .into();
         assert_eq!(written, ["0", "0.5", "4.5", "9", "-0.5", "-1.5"]);
+    }
+
+    #[test]
+    fn wide_characters_start_segments_of_their_own() {
+        let cut: Vec<(&str, usize, usize, bool)> = segments("API 网关 v2\u{301}")
+            .iter()
+            .map(|segment| (segment.text, segment.column, segment.columns, segment.wide))
+            .collect();
+        assert_eq!(
+            cut,
+            [
+                ("API ", 0, 4, false),
+                ("网", 4, 2, true),
+                ("关", 6, 2, true),
+                (" v2\u{301}", 8, 3, false)
+            ]
+        );
     }
 
     #[test]
