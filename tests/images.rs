@@ -32,6 +32,16 @@ fn layout_of_file(path: &Path) -> Layout {
 fn check_svg(path: &Path) -> String {
     let layout = layout_of_file(path);
     let drawing = svg(&layout, &SvgOptions::default());
+    assert_eq!(
+        drawing,
+        svg(&layout, &SvgOptions::default()),
+        "deterministic"
+    );
+    assert!(
+        !drawing.contains("href") && !drawing.contains("url("),
+        "{}: no external resources",
+        path.display()
+    );
     let tree = parse(&drawing);
     let (width, height) = size(&layout);
     assert_eq!(
@@ -339,4 +349,147 @@ fn png_themes_backgrounds_and_scales() {
             }
         }
     }
+}
+
+/// The text of every text node, in document order.
+fn texts(group: &usvg::Group, found: &mut Vec<String>) {
+    for node in group.children() {
+        match node {
+            usvg::Node::Text(text) => found.push(
+                text.chunks()
+                    .iter()
+                    .map(|chunk| chunk.text())
+                    .collect::<String>(),
+            ),
+            usvg::Node::Group(group) => texts(group, found),
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn markup_in_labels_comes_out_as_text() {
+    let layout = layout_of(
+        "title \"<b>Tom & Jerry's</b>\"\n\
+         group g \"<script>alert(1)</script>\" { a \"a \\\"quoted\\\" & 'single'\" }\n\
+         b \"x < y > z\"\n\
+         a -> b : \"</text><text>&amp;\"",
+    );
+    let drawing = svg(&layout, &SvgOptions::default());
+    assert!(!drawing.contains("<script>") && !drawing.contains("<b>"));
+    let mut found = Vec::new();
+    texts(parse(&drawing).root(), &mut found);
+    for expected in [
+        "<b>Tom & Jerry's</b>",
+        "<script>alert(1)</script>",
+        "a \"quoted\" & 'single'",
+        "x < y > z",
+        "</text><text>&amp;",
+    ] {
+        assert!(
+            found.iter().any(|text| text == expected),
+            "{expected:?} in {found:?}"
+        );
+    }
+    let description = drawing
+        .split_once("<desc>")
+        .and_then(|(_, rest)| rest.split_once("</desc>"))
+        .expect("a description")
+        .0;
+    assert!(
+        description.contains("&lt;script&gt;alert(1)&lt;/script&gt; holds a &quot;quoted&quot;")
+    );
+}
+
+#[test]
+fn the_description_says_what_is_drawn() {
+    let layout = layout_of_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/component-interaction.strata"),
+    );
+    let drawing = svg(&layout, &SvgOptions::default());
+    assert!(drawing.contains("<title>Component Interaction</title>"));
+    for sentence in [
+        "The diagram shows User, API Gateway, Auth Service, Database, Business Logic Service and Message Queue.",
+        "User to API Gateway, labelled “HTTPS”.",
+        "Auth Service and Database point at each other.",
+    ] {
+        assert!(drawing.contains(sentence), "{sentence}");
+    }
+    let layout = layout_of_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/high-level-architecture.strata"),
+    );
+    let drawing = svg(&layout, &SvgOptions::default());
+    assert!(drawing.contains(
+        "Presentation Layer holds Web App (React), Mobile (iOS/Android) and API Gateway."
+    ));
+}
+
+/// Ids come from the source's ids: adding a node and an edge renames
+/// nothing that was there.
+#[test]
+fn ids_survive_an_added_node() {
+    let before = "a \"A\"\nb \"B\"\nc \"C\"\na -> b\nb -> c\na -> b : \"again\"\n";
+    let after = format!("{before}n \"New\"\nn -> c\n");
+    let ids = |source: &str| -> Vec<String> {
+        svg(&layout_of(source), &SvgOptions::default())
+            .split(" id=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().expect("a quoted id").to_owned())
+            .collect()
+    };
+    let (before, after) = (ids(before), ids(&after));
+    assert_eq!(
+        before,
+        [
+            "box-a",
+            "box-b",
+            "box-c",
+            "edge-a--b",
+            "edge-b--c",
+            "edge-a--b-2"
+        ]
+    );
+    assert!(before.iter().all(|id| after.contains(id)), "{after:?}");
+    assert!(after.contains(&"box-n".to_owned()) && after.contains(&"edge-n--c".to_owned()));
+}
+
+#[test]
+fn themes_change_only_the_colours() {
+    let layout = layout_of_file(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/system-context.strata"),
+    );
+    let drawn = |theme, background, xml_declaration| {
+        svg(
+            &layout,
+            &SvgOptions {
+                theme,
+                background,
+                xml_declaration,
+            },
+        )
+    };
+    let light = drawn(Theme::Light, Background::Theme, true);
+    let dark = drawn(Theme::Dark, Background::Theme, true);
+    let auto = drawn(Theme::Auto, Background::Theme, true);
+    let without_style = |svg: &str| {
+        let (head, rest) = svg.split_once("<style>").expect("a style sheet");
+        let (_, tail) = rest.split_once("</style>").expect("a closed style sheet");
+        format!("{head}{tail}")
+    };
+    assert_eq!(without_style(&light), without_style(&dark));
+    assert_eq!(without_style(&light), without_style(&auto));
+    assert!(light.contains(".background,.label-background{fill:#ffffff}"));
+    assert!(dark.contains(".background,.label-background{fill:#0d1117}"));
+    assert!(!light.contains("@media") && !dark.contains("@media"));
+    assert!(auto.contains(
+        "@media (prefers-color-scheme: dark) {\n.background,.label-background{fill:#0d1117}"
+    ));
+    let transparent = drawn(Theme::Auto, Background::Transparent, true);
+    assert!(!transparent.contains("<rect class=\"background\""));
+    let inline = drawn(Theme::Auto, Background::Theme, false);
+    assert!(inline.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert_eq!(
+        auto.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
+        Some(inline.as_str())
+    );
 }
