@@ -471,18 +471,28 @@ fn themes_change_only_the_colours() {
     let light = drawn(Theme::Light, Background::Theme, true);
     let dark = drawn(Theme::Dark, Background::Theme, true);
     let auto = drawn(Theme::Auto, Background::Theme, true);
+    // Apart from the sheet, only the root's class, which scopes it, differs.
     let without_style = |svg: &str| {
         let (head, rest) = svg.split_once("<style>").expect("a style sheet");
         let (_, tail) = rest.split_once("</style>").expect("a closed style sheet");
         format!("{head}{tail}")
+            .replace("strata-light", "THEME")
+            .replace("strata-dark", "THEME")
+            .replace("strata-auto", "THEME")
     };
     assert_eq!(without_style(&light), without_style(&dark));
     assert_eq!(without_style(&light), without_style(&auto));
-    assert!(light.contains(".background,.label-background{fill:#ffffff}"));
-    assert!(dark.contains(".background,.label-background{fill:#0d1117}"));
+    assert!(light.contains("class=\"strata strata-light\""));
+    assert!(light.contains(
+        ".strata-light .strata-background,.strata-light .strata-label-background{fill:#ffffff}"
+    ));
+    assert!(dark.contains(
+        ".strata-dark .strata-background,.strata-dark .strata-label-background{fill:#0d1117}"
+    ));
     assert!(!light.contains("@media") && !dark.contains("@media"));
     assert!(auto.contains(
-        "@media (prefers-color-scheme: dark) {\n.background,.label-background{fill:#0d1117}"
+        "@media (prefers-color-scheme: dark) {\n\
+         .strata-auto .strata-background,.strata-auto .strata-label-background{fill:#0d1117}"
     ));
     let transparent = drawn(Theme::Auto, Background::Transparent, true);
     assert!(!transparent.contains("<rect class=\"background\""));
@@ -491,5 +501,49 @@ fn themes_change_only_the_colours() {
     assert_eq!(
         auto.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"),
         Some(inline.as_str())
+    );
+}
+
+/// The README shows each example's source, its text drawing and, for one,
+/// its SVG: all three must be what Strata makes of the example today.
+#[test]
+fn the_readme_shows_what_strata_draws() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("a README");
+    let block = |section: &str, language: &str| -> Option<String> {
+        let fence = format!("```{language}\n");
+        let start = section.find(&fence)? + fence.len();
+        let length = section[start..].find("```")?;
+        Some(section[start..start + length].to_owned())
+    };
+    let mut shown = 0;
+    for section in readme.split("\n### ").skip(1) {
+        let name = section.lines().next().expect("a heading");
+        let path = root.join("examples").join(format!("{name}.strata"));
+        let Ok(source) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        assert_eq!(
+            block(section, "strata").as_deref(),
+            Some(source.as_str()),
+            "{name}"
+        );
+        let layout = layout_of(&source);
+        let drawing = text(&layout, Charset::Unicode);
+        assert_eq!(
+            block(section, "text").as_deref(),
+            Some(drawing.as_str()),
+            "{name}"
+        );
+        shown += 1;
+    }
+    assert_eq!(shown, 5, "the five reference examples are shown");
+    let image = "docs/images/high-level-architecture.svg";
+    assert!(readme.contains(&format!("]({image})")));
+    let layout = layout_of_file(&root.join("examples/high-level-architecture.strata"));
+    assert_eq!(
+        std::fs::read_to_string(root.join(image)).expect("the README's SVG"),
+        svg(&layout, &SvgOptions::default()),
+        "{image} is stale: run strata render examples/high-level-architecture.strata -o {image}"
     );
 }

@@ -100,7 +100,9 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
     let _ = writeln!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" \
-         viewBox=\"{left} {top} {width} {height}\" role=\"img\" xml:space=\"preserve\">"
+         viewBox=\"{left} {top} {width} {height}\" class=\"strata {}\" role=\"img\" \
+         xml:space=\"preserve\">",
+        theme_class(options.theme)
     );
     let title = layout
         .title
@@ -112,11 +114,11 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
     if options.background == Background::Theme {
         let _ = writeln!(
             svg,
-            "<rect class=\"background\" x=\"{left}\" y=\"{top}\" width=\"{width}\" height=\"{height}\"/>"
+            "<rect class=\"strata-background\" x=\"{left}\" y=\"{top}\" width=\"{width}\" height=\"{height}\"/>"
         );
     }
     if let Some(title) = &layout.title {
-        write_text(&mut svg, title, "title");
+        write_text(&mut svg, title, "strata-title");
     }
     for placed in &layout.boxes {
         write_box(&mut svg, placed);
@@ -136,9 +138,9 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
                 .any(|placed| placed.is_container && placed.rect.contains(label.at))
         });
         let ground = if on_container {
-            "label-background on-container"
+            "strata-label-background strata-on-container"
         } else {
-            "label-background"
+            "strata-label-background"
         };
         write_net(&mut svg, net, &id, &boxes, ground);
     }
@@ -296,9 +298,9 @@ fn segments(text: &str) -> Vec<Segment<'_>> {
 
 fn write_box(svg: &mut String, placed: &PlacedBox) {
     let class = if placed.is_container {
-        "container"
+        "strata-container"
     } else {
-        "component"
+        "strata-component"
     };
     let (left, top) = centre(Point {
         x: placed.rect.x,
@@ -343,9 +345,9 @@ fn write_box(svg: &mut String, placed: &PlacedBox) {
     }
     for (index, run) in placed.text.iter().enumerate() {
         let class = if placed.is_container && index < placed.label_lines {
-            "container-title"
+            "strata-container-title"
         } else {
-            "text"
+            "strata-text"
         };
         write_text(svg, run, class);
     }
@@ -365,7 +367,7 @@ fn write_person_icon(svg: &mut String, rect: Rect) {
     let half_width = Half(9);
     let _ = writeln!(
         svg,
-        "<path class=\"icon\" d=\"M{} {head}a{head_radius} {head_radius} 0 1 0 {} 0\
+        "<path class=\"strata-icon\" d=\"M{} {head}a{head_radius} {head_radius} 0 1 0 {} 0\
          a{head_radius} {head_radius} 0 1 0 {} 0Z\
          M{} {shoulders}a{half_width} {half_width} 0 0 1 {} 0Z\"/>",
         x - head_radius,
@@ -384,11 +386,11 @@ fn write_net(
     ground: &str,
 ) {
     let style = match net.style {
-        EdgeStyle::Solid => "line",
-        EdgeStyle::Dashed => "line dashed",
-        EdgeStyle::Thick => "line thick",
+        EdgeStyle::Solid => "strata-line",
+        EdgeStyle::Dashed => "strata-line strata-dashed",
+        EdgeStyle::Thick => "strata-line strata-thick",
     };
-    let _ = writeln!(svg, "<g id=\"{id}\" class=\"edge\">");
+    let _ = writeln!(svg, "<g id=\"{id}\" class=\"strata-edge\">");
     let mut junctions = BTreeSet::new();
     for path in &net.paths {
         let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
@@ -418,16 +420,13 @@ fn write_net(
     for end in net.ends.iter().filter(|end| end.arrow) {
         write_arrowhead(svg, end, attachment(end, boxes[&end.node]));
     }
-    let dot_class = if net.style == EdgeStyle::Thick {
-        "dot thick-dot"
-    } else {
-        "dot"
-    };
+    // A dot is wider than the line it sits on.
+    let radius = if net.style == EdgeStyle::Thick { 4 } else { 3 };
     for junction in junctions {
         let (x, y) = centre(junction);
         let _ = writeln!(
             svg,
-            "<circle class=\"{dot_class}\" cx=\"{x}\" cy=\"{y}\" r=\"3\"/>"
+            "<circle class=\"strata-dot\" cx=\"{x}\" cy=\"{y}\" r=\"{radius}\"/>"
         );
     }
     if let Some(label) = &net.label {
@@ -439,7 +438,7 @@ fn write_net(
             svg,
             "<rect class=\"{ground}\" x=\"{x}\" y=\"{y}\" width=\"{width}\" height=\"{height}\"/>"
         );
-        write_text(svg, label, "edge-label");
+        write_text(svg, label, "strata-edge-label");
     }
     svg.push_str("</g>\n");
 }
@@ -559,7 +558,7 @@ fn write_arrowhead(svg: &mut String, end: &End, (x, y): (Half, Half)) {
     let (left, right) = (base(1), base(-1));
     let _ = writeln!(
         svg,
-        "<path class=\"head\" d=\"M{x} {y}L{} {}L{} {}Z\"/>",
+        "<path class=\"strata-head\" d=\"M{x} {y}L{} {}L{} {}Z\"/>",
         left.0, left.1, right.0, right.1
     );
 }
@@ -707,33 +706,46 @@ const DARK: Palette = Palette {
     component_fill: "#0d1117",
 };
 
-/// The style sheet: shapes and sizes, then the theme's colours.
+/// The style sheet: shapes and sizes, then the theme's colours. Inlined in
+/// HTML, a style sheet applies to the whole page, so every class is
+/// prefixed and every colour is scoped to the drawing's theme: the page's
+/// elements, and other drawings in other themes, keep their own.
 fn style_sheet(theme: Theme) -> String {
     let mut sheet = format!(
-        "text{{font-family:{FONT_FAMILIES};font-size:{FONT_SIZE}px;white-space:pre}}\n\
-         .title,.container-title{{font-weight:bold}}\n\
-         .container,.component{{stroke-width:1.5}}\n\
-         .line{{fill:none;stroke-width:1.5;stroke-linejoin:round}}\n\
-         .dashed{{stroke-dasharray:6 4}}\n\
-         .thick{{stroke-width:3}}\n\
-         .icon{{fill:none;stroke-width:1.5}}\n"
+        ".strata text{{font-family:{FONT_FAMILIES};font-size:{FONT_SIZE}px;white-space:pre}}\n\
+         .strata-title,.strata-container-title{{font-weight:bold}}\n\
+         .strata-container,.strata-component{{stroke-width:1.5}}\n\
+         .strata-line{{fill:none;stroke-width:1.5;stroke-linejoin:round}}\n\
+         .strata-dashed{{stroke-dasharray:6 4}}\n\
+         .strata-thick{{stroke-width:3}}\n\
+         .strata-icon{{fill:none;stroke-width:1.5}}\n"
     );
+    let scope = theme_class(theme);
     match theme {
-        Theme::Light => sheet.push_str(&colours(&LIGHT)),
-        Theme::Dark => sheet.push_str(&colours(&DARK)),
+        Theme::Light => sheet.push_str(&colours(scope, &LIGHT)),
+        Theme::Dark => sheet.push_str(&colours(scope, &DARK)),
         Theme::Auto => {
-            sheet.push_str(&colours(&LIGHT));
+            sheet.push_str(&colours(scope, &LIGHT));
             let _ = write!(
                 sheet,
                 "@media (prefers-color-scheme: dark) {{\n{}}}\n",
-                colours(&DARK)
+                colours(scope, &DARK)
             );
         }
     }
     sheet
 }
 
-fn colours(palette: &Palette) -> String {
+/// The class of the root element that scopes a theme's colours.
+fn theme_class(theme: Theme) -> &'static str {
+    match theme {
+        Theme::Light => "strata-light",
+        Theme::Dark => "strata-dark",
+        Theme::Auto => "strata-auto",
+    }
+}
+
+fn colours(scope: &str, palette: &Palette) -> String {
     let Palette {
         background,
         ink,
@@ -741,14 +753,32 @@ fn colours(palette: &Palette) -> String {
         container_stroke,
         component_fill,
     } = palette;
-    format!(
-        ".background,.label-background{{fill:{background}}}\n\
-         .container{{fill:{container_fill};stroke:{container_stroke}}}\n\
-         .on-container{{fill:{container_fill}}}\n\
-         .component{{fill:{component_fill};stroke:{ink}}}\n\
-         .line,.icon{{stroke:{ink}}}\n\
-         .head,.dot,text{{fill:{ink}}}\n"
-    )
+    let rules = [
+        (
+            ".strata-background,.strata-label-background",
+            format!("fill:{background}"),
+        ),
+        (
+            ".strata-container",
+            format!("fill:{container_fill};stroke:{container_stroke}"),
+        ),
+        (".strata-on-container", format!("fill:{container_fill}")),
+        (
+            ".strata-component",
+            format!("fill:{component_fill};stroke:{ink}"),
+        ),
+        (".strata-line,.strata-icon", format!("stroke:{ink}")),
+        (".strata-head,.strata-dot,text", format!("fill:{ink}")),
+    ];
+    let mut sheet = String::new();
+    for (selectors, declarations) in rules {
+        let scoped: Vec<String> = selectors
+            .split(',')
+            .map(|selector| format!(".{scope} {selector}"))
+            .collect();
+        let _ = writeln!(sheet, "{}{{{declarations}}}", scoped.join(","));
+    }
+    sheet
 }
 
 #[cfg(test)]
