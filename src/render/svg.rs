@@ -228,7 +228,7 @@ fn write_text(svg: &mut String, run: &TextRun, class: &str) {
     let baseline = y + Half(i64::from(CELL_HEIGHT)) + BASELINE_BELOW_CENTRE;
     let at = |segment: &Segment| left_of(run.at.x + segment.column);
     let length = |segment: &Segment| {
-        if segment.wide {
+        if segment.wide || segment.columns == 0 {
             String::new()
         } else {
             format!(" textLength=\"{}\"", left_of(segment.columns))
