@@ -7,17 +7,17 @@
 //! background where the text has nothing, a container's fill inside it.
 //! PNG bytes are never snapshotted.
 
+mod common;
+
 use std::path::Path;
-use std::sync::Arc;
 
-use resvg::tiny_skia::Pixmap;
-use resvg::usvg::{self, fontdb};
-use unicode_width::UnicodeWidthChar;
+use resvg::usvg;
 
-use strata::layout::{Layout, LayoutOptions, Rect, layout};
-use strata::model::Shape;
-use strata::render::svg::{CELL_HEIGHT, CELL_WIDTH, MARGIN, size};
-use strata::render::{Background, Charset, PngOptions, SvgOptions, Theme, png, svg, text};
+use strata::layout::{Layout, LayoutOptions, layout};
+use strata::render::svg::size;
+use strata::render::{Background, Charset, PngOptions, SvgOptions, Theme, svg, text};
+
+use common::{DARK, LIGHT, check_boxes_agree_with_text, check_png, parse, text_nodes};
 
 fn layout_of(source: &str) -> Layout {
     let model = strata::compile(source).unwrap_or_else(|errors| panic!("compiles: {errors:?}"));
@@ -61,108 +61,6 @@ fn check_svg(path: &Path) -> String {
     drawing
 }
 
-/// Parses an SVG as the PNG renderer does: with only the bundled fonts.
-fn parse(svg: &str) -> usvg::Tree {
-    let mut fonts = fontdb::Database::new();
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
-    for name in [
-        "DejaVuSansMono.ttf",
-        "DejaVuSansMono-Bold.ttf",
-        "DroidSansFallback.ttf",
-        "SymbolaEmoji.ttf",
-    ] {
-        let data = std::fs::read(directory.join(name)).expect("a bundled font");
-        fonts.load_font_data(data);
-    }
-    let options = usvg::Options {
-        fontdb: Arc::new(fonts),
-        ..usvg::Options::default()
-    };
-    usvg::Tree::from_str(svg, &options).unwrap_or_else(|error| panic!("{error}:\n{svg}"))
-}
-
-fn text_nodes(group: &usvg::Group) -> usize {
-    group
-        .children()
-        .iter()
-        .map(|node| match node {
-            usvg::Node::Text(_) => 1,
-            usvg::Node::Group(group) => text_nodes(group),
-            _ => 0,
-        })
-        .sum()
-}
-
-/// Every box of the SVG is the rectangle through the centres of the cells
-/// where the text drawing has the box's corners, times the cell size.
-fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree) {
-    let cells = cells(&text(layout, Charset::Unicode));
-    for placed in &layout.boxes {
-        let Rect {
-            x,
-            y,
-            width,
-            height,
-        } = placed.rect;
-        let (right, bottom) = (x + width - 1, y + height - 1);
-        let corners = match placed.shape {
-            Shape::Box => ['┌', '┐', '└', '┘'],
-            Shape::Rounded | Shape::Person => ['╭', '╮', '╰', '╯'],
-            Shape::Cylinder => ['╒', '╕', '╘', '╛'],
-        };
-        let drawn = [(x, y), (right, y), (x, bottom), (right, bottom)]
-            .map(|(column, row)| cells.get(row).and_then(|line| line.get(column)).copied());
-        assert_eq!(
-            drawn,
-            corners.map(Some),
-            "the text has box {} at {:?}",
-            placed.id,
-            placed.rect
-        );
-        let node = tree
-            .node_by_id(&format!("box-{}", placed.id))
-            .unwrap_or_else(|| panic!("the SVG has box {}", placed.id));
-        let bounds = node.abs_bounding_box();
-        let centre = |column: usize, row: usize| {
-            (
-                (MARGIN + column as u32 * CELL_WIDTH) as f32 + CELL_WIDTH as f32 / 2.0,
-                (MARGIN + row as u32 * CELL_HEIGHT) as f32 + CELL_HEIGHT as f32 / 2.0,
-            )
-        };
-        let (left, top) = centre(x, y);
-        let (right, bottom) = centre(right, bottom);
-        let found = [bounds.left(), bounds.top(), bounds.right(), bounds.bottom()];
-        let expected = [left, top, right, bottom];
-        assert!(
-            found
-                .iter()
-                .zip(expected)
-                .all(|(found, expected)| (found - expected).abs() < 0.01),
-            "box {}: the SVG has {found:?}, the text {expected:?}",
-            placed.id
-        );
-    }
-}
-
-/// The text drawing as a grid of display cells: a wide character fills its
-/// first cell and leaves a `\0` in its second; zero-width characters go.
-fn cells(drawing: &str) -> Vec<Vec<char>> {
-    drawing
-        .lines()
-        .map(|line| {
-            let mut row = Vec::new();
-            for c in line.chars() {
-                match c.width().unwrap_or(0) {
-                    0 => {}
-                    1 => row.push(c),
-                    _ => row.extend([c, '\0']),
-                }
-            }
-            row
-        })
-        .collect()
-}
-
 #[test]
 fn svg_of_cases() {
     insta::glob!("cases/{model,layout}/*.strata", |path| {
@@ -175,129 +73,6 @@ fn svg_of_examples() {
     insta::glob!("../examples", "*.strata", |path| {
         insta::assert_snapshot!(check_svg(path));
     });
-}
-
-/// The colours the PNG must show, as RGBA.
-struct Expected {
-    background: [u8; 4],
-    container: [u8; 4],
-    component: [u8; 4],
-}
-
-const LIGHT: Expected = Expected {
-    background: [0xff, 0xff, 0xff, 0xff],
-    container: [0xf6, 0xf8, 0xfa, 0xff],
-    component: [0xff, 0xff, 0xff, 0xff],
-};
-
-const DARK: Expected = Expected {
-    background: [0x0d, 0x11, 0x17, 0xff],
-    container: [0x16, 0x1b, 0x22, 0xff],
-    component: [0x0d, 0x11, 0x17, 0xff],
-};
-
-/// Draws the PNG and checks it against the text drawing: its size is the
-/// SVG's times the scale; at the centre of every empty cell it shows the
-/// fill of the innermost box around the cell, or the background; every
-/// line of text has ink in its cells.
-fn check_png(name: &str, layout: &Layout, options: &PngOptions, colours: &Expected) {
-    let bytes = png(layout, options).expect("draws");
-    let image = Pixmap::decode_png(&bytes).expect("a PNG");
-    let (width, height) = size(layout);
-    let scale = options.scale;
-    assert_eq!(
-        (image.width(), image.height()),
-        (
-            (width as f32 * scale).round() as u32,
-            (height as f32 * scale).round() as u32
-        ),
-        "{name}: the PNG is the SVG scaled"
-    );
-    let pixel = |x: f32, y: f32| {
-        let colour = image
-            .pixel((x * scale) as u32, (y * scale) as u32)
-            .expect("inside the image")
-            .demultiply();
-        [colour.red(), colour.green(), colour.blue(), colour.alpha()]
-    };
-    let background = match options.background {
-        Background::Theme => colours.background,
-        Background::Transparent => [0, 0, 0, 0],
-    };
-    let transparent = |colour: [u8; 4]| colour[3] == 0;
-    let same = |found: [u8; 4], expected: [u8; 4]| {
-        (transparent(found) && transparent(expected))
-            || found.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 2)
-    };
-    assert!(
-        same(pixel(0.5, 0.5), background),
-        "{name}: the margin is background"
-    );
-    let drawing = cells(&text(layout, Charset::Unicode));
-    let centre_of = |column: usize, row: usize| {
-        (
-            (MARGIN + column as u32 * CELL_WIDTH) as f32 + CELL_WIDTH as f32 / 2.0,
-            (MARGIN + row as u32 * CELL_HEIGHT) as f32 + CELL_HEIGHT as f32 / 2.0,
-        )
-    };
-    for row in 0..layout.height {
-        for column in 0..layout.width {
-            let glyph = drawing.get(row).and_then(|line| line.get(column));
-            if !matches!(glyph, None | Some(' ')) {
-                continue;
-            }
-            let inside = |rect: &Rect| {
-                column > rect.x
-                    && column < rect.x + rect.width - 1
-                    && row > rect.y
-                    && row < rect.y + rect.height - 1
-            };
-            let expected = match layout.boxes.iter().rev().find(|b| inside(&b.rect)) {
-                Some(placed) if placed.is_container => colours.container,
-                Some(_) => colours.component,
-                None => background,
-            };
-            let (x, y) = centre_of(column, row);
-            let found = pixel(x, y);
-            assert!(
-                same(found, expected),
-                "{name}: the empty cell at column {column}, row {row} shows {found:?}, not {expected:?}"
-            );
-        }
-    }
-    for run in layout.texts().filter(|run| !run.text.trim().is_empty()) {
-        let columns = run
-            .text
-            .chars()
-            .map(|c| c.width().unwrap_or(0))
-            .sum::<usize>();
-        let (left, top) = centre_of(run.at.x, run.at.y);
-        let (left, top) = (
-            left - CELL_WIDTH as f32 / 2.0,
-            top - CELL_HEIGHT as f32 / 2.0,
-        );
-        let inked = (0..(columns as u32 * CELL_WIDTH * scale as u32))
-            .flat_map(|dx| (0..CELL_HEIGHT * scale as u32).map(move |dy| (dx, dy)))
-            .filter(|&(dx, dy)| {
-                let found = pixel(left + dx as f32 / scale, top + dy as f32 / scale);
-                let ground = [colours.background, colours.container, colours.component];
-                !transparent(found)
-                    && ground.iter().all(|&fill| {
-                        found[..3]
-                            .iter()
-                            .zip(&fill[..3])
-                            .map(|(a, b)| u32::from(a.abs_diff(*b)))
-                            .sum::<u32>()
-                            > 96
-                    })
-            })
-            .count();
-        assert!(
-            inked > 0,
-            "{name}: the text {:?} has ink in its cells",
-            run.text
-        );
-    }
 }
 
 #[test]

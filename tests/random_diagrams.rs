@@ -2,12 +2,19 @@
 //! charsets' drawings must read back (through `strata::verify`) as exactly
 //! the model. Layers, groups nested up to three deep, 1 to 60 components,
 //! random edges (cycles, fans, container ends, all operators and styles),
-//! rows, and labels with wide characters.
+//! rows, and labels with wide characters. Every SVG must agree with the
+//! text drawing (each box where the text has its corners), and every 25th
+//! diagram's PNG too (background, fills and ink at every cell's centre).
+
+mod common;
+
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use strata::layout::{LayoutOptions, layout};
-use strata::render::{Charset, text};
+use strata::render::{Charset, PngOptions, SvgOptions, svg, text};
 
 /// A node of a generated diagram: its container (an earlier node) and kind.
 #[derive(Clone, Debug)]
@@ -221,6 +228,7 @@ fn random_diagrams_read_back_as_their_model() {
         ..Config::default()
     };
     let mut runner = TestRunner::new_with_rng(config, rng);
+    let drawn = Cell::new(0usize);
     runner
         .run(&diagram(), |source| {
             let model = strata::compile(&source).map_err(|errors| {
@@ -261,6 +269,21 @@ fn random_diagrams_read_back_as_their_model() {
                         row + 1
                     )));
                 }
+            }
+            drawn.set(drawn.get() + 1);
+            let images = catch_unwind(AssertUnwindSafe(|| {
+                let tree = common::parse(&svg(&placed, &SvgOptions::default()));
+                common::check_boxes_agree_with_text(&placed, &tree);
+                if drawn.get().is_multiple_of(25) {
+                    let options = PngOptions::default();
+                    common::check_png("random", &placed, &options, &common::LIGHT);
+                }
+            }));
+            if images.is_err() {
+                keep();
+                return Err(TestCaseError::fail(format!(
+                    "the SVG or PNG disagrees with the text drawing:\n{source}"
+                )));
             }
             Ok(())
         })
