@@ -80,6 +80,10 @@ enum Command {
         /// Leave out the SVG's `<?xml ...?>` line, to inline it in HTML.
         #[arg(long)]
         no_xml_declaration: bool,
+        /// Put before every SVG element id, to keep apart the ids of several
+        /// drawings inlined in one HTML page.
+        #[arg(long, default_value = "", value_parser = parse_id_prefix)]
+        id_prefix: String,
     },
 }
 
@@ -103,6 +107,7 @@ struct ImageChoices {
     background: Background,
     scale: f32,
     xml_declaration: bool,
+    id_prefix: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -159,6 +164,7 @@ fn main() -> ExitCode {
             background,
             scale,
             no_xml_declaration,
+            id_prefix,
         } => {
             let image = ImageChoices {
                 theme: match theme {
@@ -172,6 +178,7 @@ fn main() -> ExitCode {
                 },
                 scale,
                 xml_declaration: !no_xml_declaration,
+                id_prefix,
             };
             render(&file, output.as_deref(), format, verify, &image, colour)
         }
@@ -243,6 +250,7 @@ fn render(
                         theme: image.theme,
                         background: image.background,
                         xml_declaration: image.xml_declaration,
+                        id_prefix: image.id_prefix.clone(),
                     },
                 )
                 .into_bytes(),
@@ -289,6 +297,19 @@ fn render(
         None => std::io::stdout()
             .write_all(&bytes)
             .map_err(|error| Failure::Usage(format!("cannot write to standard output: {error}"))),
+    }
+}
+
+/// An id prefix must keep ids valid: letters, digits, `-` and `_`,
+/// starting with a letter or `_`.
+fn parse_id_prefix(prefix: &str) -> Result<String, String> {
+    let valid = prefix.chars().enumerate().all(|(index, c)| {
+        c.is_ascii_alphabetic() || c == '_' || (index > 0 && (c.is_ascii_digit() || c == '-'))
+    });
+    if valid {
+        Ok(prefix.to_owned())
+    } else {
+        Err("an id prefix holds ASCII letters, digits, `-` and `_`, and starts with a letter or `_`".to_owned())
     }
 }
 

@@ -238,6 +238,29 @@ fn a_bad_scale_is_refused_and_leaves_the_output_untouched() {
 }
 
 #[test]
+fn an_id_prefix_must_keep_ids_valid() {
+    let source = example("system-context");
+    let good = strata(
+        &["render", &source, "-f", "svg", "--id-prefix", "ctx_2-"],
+        None,
+    );
+    assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
+    assert!(String::from_utf8_lossy(&good.stdout).contains("id=\"ctx_2-box-users\""));
+    for prefix in ["1a", "a b", "a\"", "é"] {
+        let bad = strata(
+            &["render", &source, "-f", "svg", "--id-prefix", prefix],
+            None,
+        );
+        assert_eq!(bad.status.code(), Some(2), "--id-prefix {prefix}");
+        assert!(
+            stderr(&bad).contains("an id prefix holds"),
+            "{}",
+            stderr(&bad)
+        );
+    }
+}
+
+#[test]
 fn invalid_input_leaves_an_existing_output_whole() {
     let directory = scratch("invalid-keeps-output");
     let out = directory.join("model.json");

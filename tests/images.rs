@@ -200,11 +200,11 @@ fn the_description_says_what_is_drawn() {
 }
 
 /// Ids come from the source's ids: adding a node and an edge renames
-/// nothing that was there.
+/// nothing that was there. A prefix keeps several drawings' ids apart.
 #[test]
 fn ids_survive_an_added_node() {
-    let before = "a \"A\"\nb \"B\"\nc \"C\"\na -> b\nb -> c\na -> b : \"again\"\n";
-    let after = format!("{before}n \"New\"\nn -> c\n");
+    let before_source = "a \"A\"\nb \"B\"\nc \"C\"\na -> b\nb -> c\na -> b : \"again\"\n";
+    let after = format!("{before_source}n \"New\"\nn -> c\n");
     let ids = |source: &str| -> Vec<String> {
         svg(&layout_of(source), &SvgOptions::default())
             .split(" id=\"")
@@ -212,7 +212,7 @@ fn ids_survive_an_added_node() {
             .map(|rest| rest.split('"').next().expect("a quoted id").to_owned())
             .collect()
     };
-    let (before, after) = (ids(before), ids(&after));
+    let (before, after) = (ids(before_source), ids(&after));
     assert_eq!(
         before,
         [
@@ -226,6 +226,14 @@ fn ids_survive_an_added_node() {
     );
     assert!(before.iter().all(|id| after.contains(id)), "{after:?}");
     assert!(after.contains(&"box-n".to_owned()) && after.contains(&"edge-n--c".to_owned()));
+    let options = SvgOptions {
+        id_prefix: "second-".to_owned(),
+        ..SvgOptions::default()
+    };
+    let prefixed = svg(&layout_of(before_source), &options);
+    assert!(prefixed.contains("<rect id=\"second-box-a\""));
+    assert!(prefixed.contains("<g id=\"second-edge-a--b-2\""));
+    assert!(!prefixed.contains("id=\"box-") && !prefixed.contains("id=\"edge-"));
 }
 
 #[test]
@@ -240,6 +248,7 @@ fn themes_change_only_the_colours() {
                 theme,
                 background,
                 xml_declaration,
+                id_prefix: String::new(),
             },
         )
     };

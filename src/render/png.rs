@@ -85,6 +85,7 @@ pub fn png(layout: &Layout, options: &PngOptions) -> Result<Vec<u8>, PngError> {
             theme,
             background: options.background,
             xml_declaration: false,
+            id_prefix: String::new(),
         },
     );
     let parse_options = usvg::Options {

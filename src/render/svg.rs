@@ -35,12 +35,15 @@ pub const FONT_FAMILIES: &str = "'DejaVu Sans Mono', Menlo, Consolas, 'Liberatio
      'Noto Sans Mono', monospace, sans-serif";
 
 /// Settings of the SVG that do not come from the source.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SvgOptions {
     pub theme: Theme,
     pub background: Background,
     /// Start with `<?xml ...?>`; leave it out to inline the SVG in HTML.
     pub xml_declaration: bool,
+    /// Put before every element id, so that several drawings inlined in
+    /// one HTML page keep their ids apart (`box-web` becomes `PREFIXbox-web`).
+    pub id_prefix: String,
 }
 
 impl Default for SvgOptions {
@@ -49,6 +52,7 @@ impl Default for SvgOptions {
             theme: Theme::Auto,
             background: Background::Theme,
             xml_declaration: true,
+            id_prefix: String::new(),
         }
     }
 }
@@ -120,8 +124,9 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
     if let Some(title) = &layout.title {
         write_text(&mut svg, title, "strata-title");
     }
+    let prefix = &options.id_prefix;
     for placed in &layout.boxes {
-        write_box(&mut svg, placed);
+        write_box(&mut svg, placed, &format!("{prefix}box-{}", placed.id));
     }
     let boxes: BTreeMap<NodeId, &PlacedBox> = layout
         .boxes
@@ -142,7 +147,7 @@ pub fn svg(layout: &Layout, options: &SvgOptions) -> String {
         } else {
             "strata-label-background"
         };
-        write_net(&mut svg, net, &id, &boxes, ground);
+        write_net(&mut svg, net, &format!("{prefix}{id}"), &boxes, ground);
     }
     svg.push_str("</svg>\n");
     svg
@@ -296,7 +301,7 @@ fn segments(text: &str) -> Vec<Segment<'_>> {
     segments
 }
 
-fn write_box(svg: &mut String, placed: &PlacedBox) {
+fn write_box(svg: &mut String, placed: &PlacedBox, id: &str) {
     let class = if placed.is_container {
         "strata-container"
     } else {
@@ -311,7 +316,6 @@ fn write_box(svg: &mut String, placed: &PlacedBox) {
         y: placed.rect.bottom(),
     });
     let (width, height) = (right - left, bottom - top);
-    let id = format!("box-{}", placed.id);
     match placed.shape {
         Shape::Box => {
             let _ = writeln!(
