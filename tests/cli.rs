@@ -1,6 +1,8 @@
 //! Tests of the built `strata` binary: exit codes, standard input, `-o`,
 //! `-f json`, and the bad inputs a user can hand it.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -44,6 +46,13 @@ fn scratch(name: &str) -> PathBuf {
 
 fn example(name: &str) -> String {
     format!("{}/examples/{name}.strata", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The layout of an example, as the library makes it.
+fn example_layout(name: &str) -> strata::layout::Layout {
+    let source = std::fs::read_to_string(example(name)).expect("the example is readable");
+    let model = strata::compile(&source).expect("the example compiles");
+    strata::layout::layout(&model, &Default::default()).expect("the example lays out")
 }
 
 #[test]
@@ -182,6 +191,8 @@ fn svg_and_png_are_written_by_extension_or_format() {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     }
     let svg = std::fs::read_to_string(&svg).unwrap();
+    let layout = example_layout("system-context");
+    common::check_svg(&svg, &layout, "");
     assert!(svg.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "));
     assert!(
         svg.contains("prefers-color-scheme: dark"),
@@ -206,6 +217,7 @@ fn svg_and_png_are_written_by_extension_or_format() {
         None,
     );
     let inline = String::from_utf8(inline.stdout).unwrap();
+    common::check_svg(&inline, &layout, "");
     assert!(inline.starts_with("<svg "), "{inline}");
     assert!(inline.contains("#0d1117") && !inline.contains("prefers-color-scheme"));
 }
@@ -245,7 +257,8 @@ fn an_id_prefix_must_keep_ids_valid() {
         None,
     );
     assert_eq!(good.status.code(), Some(0), "{}", stderr(&good));
-    assert!(String::from_utf8_lossy(&good.stdout).contains("id=\"ctx_2-box-users\""));
+    let svg = String::from_utf8(good.stdout).unwrap();
+    common::check_svg(&svg, &example_layout("system-context"), "ctx_2-");
     for prefix in ["1a", "a b", "a\"", "é"] {
         let bad = strata(
             &["render", &source, "-f", "svg", "--id-prefix", prefix],

@@ -14,10 +14,9 @@ use std::path::Path;
 use resvg::usvg;
 
 use strata::layout::{Layout, LayoutOptions, layout};
-use strata::render::svg::size;
-use strata::render::{Background, Charset, PngOptions, SvgOptions, Theme, svg, text};
+use strata::render::{Background, Charset, PngOptions, SvgOptions, Theme, text};
 
-use common::{DARK, LIGHT, check_boxes_agree_with_text, check_png, parse, text_nodes};
+use common::{DARK, LIGHT, check_png, drawn_svg};
 
 fn layout_of(source: &str) -> Layout {
     let model = strata::compile(source).unwrap_or_else(|errors| panic!("compiles: {errors:?}"));
@@ -29,49 +28,22 @@ fn layout_of_file(path: &Path) -> Layout {
 }
 
 /// The SVG of a case, after checking it; this is what is snapshotted.
-fn check_svg(path: &Path) -> String {
-    let layout = layout_of_file(path);
-    let drawing = svg(&layout, &SvgOptions::default());
-    assert_eq!(
-        drawing,
-        svg(&layout, &SvgOptions::default()),
-        "deterministic"
-    );
-    assert!(
-        !drawing.contains("href") && !drawing.contains("url("),
-        "{}: no external resources",
-        path.display()
-    );
-    let tree = parse(&drawing);
-    let (width, height) = size(&layout);
-    assert_eq!(
-        (tree.size().width(), tree.size().height()),
-        (width as f32, height as f32),
-        "{}: the SVG's size is its cells' and the margin's",
-        path.display()
-    );
-    let lines = layout.texts().filter(|run| !run.text.is_empty()).count();
-    assert_eq!(
-        text_nodes(tree.root()),
-        lines,
-        "{}: one text node per line of text",
-        path.display()
-    );
-    check_boxes_agree_with_text(&layout, &tree);
-    drawing
+fn check_case(path: &Path) -> String {
+    eprintln!("drawing {}", path.display());
+    drawn_svg(&layout_of_file(path), &SvgOptions::default()).0
 }
 
 #[test]
 fn svg_of_cases() {
     insta::glob!("cases/{model,layout}/*.strata", |path| {
-        insta::assert_snapshot!(check_svg(path));
+        insta::assert_snapshot!(check_case(path));
     });
 }
 
 #[test]
 fn svg_of_examples() {
     insta::glob!("../examples", "*.strata", |path| {
-        insta::assert_snapshot!(check_svg(path));
+        insta::assert_snapshot!(check_case(path));
     });
 }
 
@@ -150,10 +122,10 @@ fn markup_in_labels_comes_out_as_text() {
          b \"x < y > z\"\n\
          a -> b : \"</text><text>&amp;\"",
     );
-    let drawing = svg(&layout, &SvgOptions::default());
+    let (drawing, tree) = drawn_svg(&layout, &SvgOptions::default());
     assert!(!drawing.contains("<script>") && !drawing.contains("<b>"));
     let mut found = Vec::new();
-    texts(parse(&drawing).root(), &mut found);
+    texts(tree.root(), &mut found);
     for expected in [
         "<b>Tom & Jerry's</b>",
         "<script>alert(1)</script>",
@@ -181,7 +153,7 @@ fn the_description_says_what_is_drawn() {
     let layout = layout_of_file(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/component-interaction.strata"),
     );
-    let drawing = svg(&layout, &SvgOptions::default());
+    let (drawing, _) = drawn_svg(&layout, &SvgOptions::default());
     assert!(drawing.contains("<title>Component Interaction</title>"));
     for sentence in [
         "The diagram shows User, API Gateway, Auth Service, Database, Business Logic Service and Message Queue.",
@@ -193,7 +165,7 @@ fn the_description_says_what_is_drawn() {
     let layout = layout_of_file(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/high-level-architecture.strata"),
     );
-    let drawing = svg(&layout, &SvgOptions::default());
+    let (drawing, _) = drawn_svg(&layout, &SvgOptions::default());
     assert!(drawing.contains(
         "Presentation Layer holds Web App (React), Mobile (iOS/Android) and API Gateway."
     ));
@@ -206,7 +178,8 @@ fn ids_survive_an_added_node() {
     let before_source = "a \"A\"\nb \"B\"\nc \"C\"\na -> b\nb -> c\na -> b : \"again\"\n";
     let after = format!("{before_source}n \"New\"\nn -> c\n");
     let ids = |source: &str| -> Vec<String> {
-        svg(&layout_of(source), &SvgOptions::default())
+        drawn_svg(&layout_of(source), &SvgOptions::default())
+            .0
             .split(" id=\"")
             .skip(1)
             .map(|rest| rest.split('"').next().expect("a quoted id").to_owned())
@@ -230,7 +203,7 @@ fn ids_survive_an_added_node() {
         id_prefix: "second-".to_owned(),
         ..SvgOptions::default()
     };
-    let prefixed = svg(&layout_of(before_source), &options);
+    let (prefixed, _) = drawn_svg(&layout_of(before_source), &options);
     assert!(prefixed.contains("<rect id=\"second-box-a\""));
     assert!(prefixed.contains("<g id=\"second-edge-a--b-2\""));
     assert!(!prefixed.contains("id=\"box-") && !prefixed.contains("id=\"edge-"));
@@ -242,7 +215,7 @@ fn themes_change_only_the_colours() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/system-context.strata"),
     );
     let drawn = |theme, background, xml_declaration| {
-        svg(
+        drawn_svg(
             &layout,
             &SvgOptions {
                 theme,
@@ -251,6 +224,7 @@ fn themes_change_only_the_colours() {
                 id_prefix: String::new(),
             },
         )
+        .0
     };
     let light = drawn(Theme::Light, Background::Theme, true);
     let dark = drawn(Theme::Dark, Background::Theme, true);
@@ -327,7 +301,7 @@ fn the_readme_shows_what_strata_draws() {
     let layout = layout_of_file(&root.join("examples/high-level-architecture.strata"));
     assert_eq!(
         std::fs::read_to_string(root.join(image)).expect("the README's SVG"),
-        svg(&layout, &SvgOptions::default()),
+        drawn_svg(&layout, &SvgOptions::default()).0,
         "{image} is stale: run strata render examples/high-level-architecture.strata -o {image}"
     );
 }

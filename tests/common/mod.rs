@@ -14,7 +14,42 @@ use unicode_width::UnicodeWidthChar;
 use strata::layout::{Layout, Rect};
 use strata::model::Shape;
 use strata::render::svg::{CELL_HEIGHT, CELL_WIDTH, MARGIN, size};
-use strata::render::{Background, Charset, PngOptions, png, text};
+use strata::render::{Background, Charset, PngOptions, SvgOptions, png, svg, text};
+
+/// Draws the layout as SVG and checks the document (see [`check_svg`]) and
+/// that a second drawing gives the same bytes.
+pub fn drawn_svg(layout: &Layout, options: &SvgOptions) -> (String, usvg::Tree) {
+    let drawing = svg(layout, options);
+    assert_eq!(drawing, svg(layout, options), "deterministic");
+    let tree = check_svg(&drawing, layout, &options.id_prefix);
+    (drawing, tree)
+}
+
+/// Checks an SVG document of the layout: it refers to nothing outside
+/// itself; usvg parses it; it has the layout's size and one text node per
+/// line of text; its boxes (ids starting with `id_prefix`) agree with the
+/// text drawing.
+pub fn check_svg(drawing: &str, layout: &Layout, id_prefix: &str) -> usvg::Tree {
+    assert!(
+        !drawing.contains("href") && !drawing.contains("url("),
+        "no external resources"
+    );
+    let tree = parse(drawing);
+    let (width, height) = size(layout);
+    assert_eq!(
+        (tree.size().width(), tree.size().height()),
+        (width as f32, height as f32),
+        "the SVG's size is its cells' and the margin's"
+    );
+    let lines = layout.texts().filter(|run| !run.text.is_empty()).count();
+    assert_eq!(
+        text_nodes(tree.root()),
+        lines,
+        "one text node per line of text"
+    );
+    check_boxes_agree_with_text(layout, &tree, id_prefix);
+    tree
+}
 
 /// Parses an SVG as the PNG renderer does: with only the bundled fonts.
 pub fn parse(svg: &str) -> usvg::Tree {
@@ -61,7 +96,7 @@ pub fn text_nodes(group: &usvg::Group) -> usize {
 
 /// Every box of the SVG is the rectangle through the centres of the cells
 /// where the text drawing has the box's corners, times the cell size.
-pub fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree) {
+pub fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree, id_prefix: &str) {
     let cells = cells(&text(layout, Charset::Unicode));
     for placed in &layout.boxes {
         let Rect {
@@ -86,7 +121,7 @@ pub fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree) {
             placed.rect
         );
         let node = tree
-            .node_by_id(&format!("box-{}", placed.id))
+            .node_by_id(&format!("{id_prefix}box-{}", placed.id))
             .unwrap_or_else(|| panic!("the SVG has box {}", placed.id));
         let bounds = node.abs_bounding_box();
         let centre = |column: usize, row: usize| {
