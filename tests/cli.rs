@@ -227,7 +227,7 @@ fn a_bad_scale_is_refused_and_leaves_the_output_untouched() {
     let directory = scratch("bad-scale");
     let out = directory.join("diagram.png");
     std::fs::write(&out, "previous").unwrap();
-    for scale in ["0", "-1", "17", "NaN"] {
+    for scale in ["0", "0.2", "-1", "17", "NaN"] {
         let output = strata(
             &[
                 "render",
@@ -241,7 +241,7 @@ fn a_bad_scale_is_refused_and_leaves_the_output_untouched() {
         );
         assert_eq!(output.status.code(), Some(2), "--scale {scale}");
         assert!(
-            stderr(&output).contains("the scale must be a number above 0"),
+            stderr(&output).contains("the scale must be a number from 0.25 to 16"),
             "{}",
             stderr(&output)
         );

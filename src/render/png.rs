@@ -36,7 +36,7 @@ impl Default for PngOptions {
 /// Why no PNG was made.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PngError {
-    /// The scale is not a positive number of at most [`MAX_SCALE`].
+    /// The scale is not a number from [`MIN_SCALE`] to [`MAX_SCALE`].
     Scale(f32),
     /// The image would be larger than a PNG may be, or than memory allows.
     TooLarge { width: u64, height: u64 },
@@ -44,7 +44,9 @@ pub enum PngError {
     Internal(String),
 }
 
-/// The largest scale accepted.
+/// The smallest and the largest scale accepted: a cell is at least 2 × 4
+/// pixels, at most 144 × 288.
+pub const MIN_SCALE: f32 = 0.25;
 pub const MAX_SCALE: f32 = 16.0;
 
 impl std::fmt::Display for PngError {
@@ -52,7 +54,7 @@ impl std::fmt::Display for PngError {
         match self {
             PngError::Scale(scale) => write!(
                 formatter,
-                "the scale must be a number above 0 and at most {MAX_SCALE}, not {scale}"
+                "the scale must be a number from {MIN_SCALE} to {MAX_SCALE}, not {scale}"
             ),
             PngError::TooLarge { width, height } => write!(
                 formatter,
@@ -72,7 +74,7 @@ impl std::error::Error for PngError {}
 /// Draws the layout as a PNG image.
 pub fn png(layout: &Layout, options: &PngOptions) -> Result<Vec<u8>, PngError> {
     let scale = options.scale;
-    if !(scale > 0.0 && scale <= MAX_SCALE) {
+    if !(MIN_SCALE..=MAX_SCALE).contains(&scale) {
         return Err(PngError::Scale(scale));
     }
     let theme = match options.theme {
@@ -99,12 +101,14 @@ pub fn png(layout: &Layout, options: &PngOptions) -> Result<Vec<u8>, PngError> {
 
 /// The PNG of a parsed SVG, drawn in strips of at most `strip_bytes`.
 fn rasterise(tree: &usvg::Tree, scale: f32, strip_bytes: u64) -> Result<Vec<u8>, PngError> {
-    let size = tree.size().to_int_size().scale_by(scale);
-    let (width, height) = size.map_or((0, 0), |size| (size.width(), size.height()));
     let too_large = PngError::TooLarge {
-        width: u64::from(width),
-        height: u64::from(height),
+        width: (f64::from(tree.size().width()) * f64::from(scale)).ceil() as u64,
+        height: (f64::from(tree.size().height()) * f64::from(scale)).ceil() as u64,
     };
+    let size = tree.size().to_int_size().scale_by(scale);
+    let (width, height) = size
+        .map(|size| (size.width(), size.height()))
+        .ok_or(too_large.clone())?;
     let strip_rows =
         (strip_bytes / (u64::from(width) * 4).max(1)).clamp(1, u64::from(height.max(1)));
     // A strip is drawn with rows to spare above and below: anti-aliasing
