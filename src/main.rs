@@ -5,10 +5,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use strata::diagnostic::{self, Colour, Diagnostic};
-use strata::layout::{self, LayoutOptions};
+use strata::layout::{self, Layout, LayoutOptions};
 use strata::model::{self, Model};
 use strata::render::{self, Background, Charset, PngError, PngOptions, SvgOptions, Theme};
 use strata::syntax;
@@ -67,24 +67,65 @@ enum Command {
         /// Strata and exits with code 3.
         #[arg(long)]
         verify: bool,
-        /// Colours of SVG and PNG; auto follows the viewer's light or dark
-        /// scheme in SVG, and is light in PNG.
-        #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
-        theme: ThemeChoice,
-        /// What lies behind an SVG or PNG drawing.
-        #[arg(long, value_enum, default_value_t = BackgroundChoice::Theme)]
-        background: BackgroundChoice,
-        /// PNG pixels per SVG pixel (a cell is 9 × 18 SVG pixels).
-        #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
-        scale: f32,
-        /// Leave out the SVG's `<?xml ...?>` line, to inline it in HTML.
-        #[arg(long)]
-        no_xml_declaration: bool,
-        /// Put before every SVG element id, to keep apart the ids of several
-        /// drawings inlined in one HTML page.
-        #[arg(long, default_value = "", value_parser = parse_id_prefix)]
-        id_prefix: String,
+        #[command(flatten)]
+        image: ImageArgs,
     },
+}
+
+/// How to draw an SVG or PNG.
+#[derive(Args)]
+struct ImageArgs {
+    /// Colours of SVG and PNG; auto follows the viewer's light or dark
+    /// scheme in SVG, and is light in PNG.
+    #[arg(long, value_enum, default_value_t = ThemeChoice::Auto)]
+    theme: ThemeChoice,
+    /// What lies behind an SVG or PNG drawing.
+    #[arg(long, value_enum, default_value_t = BackgroundChoice::Theme)]
+    background: BackgroundChoice,
+    /// PNG pixels per SVG pixel, from 0.25 to 16 (a cell is 9 × 18 SVG pixels).
+    #[arg(long, default_value_t = 2.0, allow_negative_numbers = true)]
+    scale: f32,
+    /// Leave out the SVG's `<?xml ...?>` line, to inline it in HTML.
+    #[arg(long)]
+    no_xml_declaration: bool,
+    /// Put before every SVG element id, to keep apart the ids of several
+    /// drawings inlined in one HTML page.
+    #[arg(long, default_value = "", value_parser = parse_id_prefix)]
+    id_prefix: String,
+}
+
+impl ImageArgs {
+    fn theme(&self) -> Theme {
+        match self.theme {
+            ThemeChoice::Light => Theme::Light,
+            ThemeChoice::Dark => Theme::Dark,
+            ThemeChoice::Auto => Theme::Auto,
+        }
+    }
+
+    fn background(&self) -> Background {
+        match self.background {
+            BackgroundChoice::Theme => Background::Theme,
+            BackgroundChoice::Transparent => Background::Transparent,
+        }
+    }
+
+    fn svg(&self) -> SvgOptions {
+        SvgOptions {
+            theme: self.theme(),
+            background: self.background(),
+            xml_declaration: !self.no_xml_declaration,
+            id_prefix: self.id_prefix.clone(),
+        }
+    }
+
+    fn png(&self) -> PngOptions {
+        PngOptions {
+            theme: self.theme(),
+            background: self.background(),
+            scale: self.scale,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -99,15 +140,6 @@ enum BackgroundChoice {
     /// The theme's background colour.
     Theme,
     Transparent,
-}
-
-/// How to draw an SVG or PNG.
-struct ImageChoices {
-    theme: Theme,
-    background: Background,
-    scale: f32,
-    xml_declaration: bool,
-    id_prefix: String,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -160,28 +192,8 @@ fn main() -> ExitCode {
             output,
             format,
             verify,
-            theme,
-            background,
-            scale,
-            no_xml_declaration,
-            id_prefix,
-        } => {
-            let image = ImageChoices {
-                theme: match theme {
-                    ThemeChoice::Light => Theme::Light,
-                    ThemeChoice::Dark => Theme::Dark,
-                    ThemeChoice::Auto => Theme::Auto,
-                },
-                background: match background {
-                    BackgroundChoice::Theme => Background::Theme,
-                    BackgroundChoice::Transparent => Background::Transparent,
-                },
-                scale,
-                xml_declaration: !no_xml_declaration,
-                id_prefix,
-            };
-            render(&file, output.as_deref(), format, verify, &image, colour)
-        }
+            image,
+        } => render(&file, output.as_deref(), format, verify, &image, colour),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -220,7 +232,7 @@ fn render(
     output: Option<&Path>,
     format: Option<Format>,
     verify: bool,
-    image: &ImageChoices,
+    image: &ImageArgs,
     colour: Colour,
 ) -> Result<(), Failure> {
     let output = output.filter(|path| *path != Path::new("-"));
@@ -235,61 +247,32 @@ fn render(
     let model = load(file, colour)?;
     let bytes = match format {
         Format::Json => model::to_json(&model).into_bytes(),
-        Format::Unicode | Format::Ascii | Format::Svg | Format::Png => {
-            let layout = match layout::layout(&model, &LayoutOptions::default()) {
-                Ok(layout) => layout,
-                Err(error) => {
-                    eprintln!("error: {}: {error}", file.display());
-                    return Err(Failure::Reported(EXIT_BUG));
-                }
-            };
-            match format {
-                Format::Svg => render::svg(
-                    &layout,
-                    &SvgOptions {
-                        theme: image.theme,
-                        background: image.background,
-                        xml_declaration: image.xml_declaration,
-                        id_prefix: image.id_prefix.clone(),
-                    },
-                )
-                .into_bytes(),
-                Format::Png => render::png(
-                    &layout,
-                    &PngOptions {
-                        theme: image.theme,
-                        background: image.background,
-                        scale: image.scale,
-                    },
-                )
-                .map_err(|error| match error {
-                    PngError::Internal(_) => {
-                        eprintln!("error: {}: {error}", file.display());
-                        Failure::Reported(EXIT_BUG)
-                    }
-                    _ => Failure::Usage(error.to_string()),
-                })?,
-                _ => {
-                    let charset = if format == Format::Unicode {
-                        Charset::Unicode
-                    } else {
-                        Charset::Ascii
-                    };
-                    let drawing = render::text(&layout, charset);
-                    if verify
-                        && let Err(problems) = strata::verify::verify(&drawing, &model, charset)
-                    {
-                        for problem in &problems {
-                            eprintln!("verify: {problem}");
-                        }
-                        eprintln!(
-                            "error: the drawing does not read back as the diagram; this is a bug in Strata"
-                        );
-                        return Err(Failure::Reported(EXIT_BUG));
-                    }
-                    drawing.into_bytes()
-                }
+        Format::Svg => render::svg(&laid_out(&model, file)?, &image.svg()).into_bytes(),
+        Format::Png => render::png(&laid_out(&model, file)?, &image.png()).map_err(|error| {
+            if let PngError::Internal(_) = error {
+                eprintln!("error: {}: {error}", file.display());
+                Failure::Reported(EXIT_BUG)
+            } else {
+                Failure::Usage(error.to_string())
             }
+        })?,
+        Format::Unicode | Format::Ascii => {
+            let charset = if format == Format::Unicode {
+                Charset::Unicode
+            } else {
+                Charset::Ascii
+            };
+            let drawing = render::text(&laid_out(&model, file)?, charset);
+            if verify && let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
+                for problem in &problems {
+                    eprintln!("verify: {problem}");
+                }
+                eprintln!(
+                    "error: the drawing does not read back as the diagram; this is a bug in Strata"
+                );
+                return Err(Failure::Reported(EXIT_BUG));
+            }
+            drawing.into_bytes()
         }
     };
     match output {
@@ -298,6 +281,14 @@ fn render(
             .write_all(&bytes)
             .map_err(|error| Failure::Usage(format!("cannot write to standard output: {error}"))),
     }
+}
+
+/// The model's layout, or the reason it has none, reported.
+fn laid_out(model: &Model, file: &Path) -> Result<Layout, Failure> {
+    layout::layout(model, &LayoutOptions::default()).map_err(|error| {
+        eprintln!("error: {}: {error}", file.display());
+        Failure::Reported(EXIT_BUG)
+    })
 }
 
 /// An id prefix must keep ids valid: letters, digits, `-` and `_`,
