@@ -190,6 +190,9 @@ impl Display for Half {
     }
 }
 
+/// A point of the drawing, in half pixels.
+type At = (Half, Half);
+
 /// The left edge of column `x` and the top edge of row `y`.
 fn left_of(x: usize) -> Half {
     Half::px(x as i64 * i64::from(CELL_WIDTH))
@@ -200,7 +203,7 @@ fn top_of(y: usize) -> Half {
 }
 
 /// The centre of a cell, where its glyph's lines meet.
-fn centre(point: Point) -> (Half, Half) {
+fn centre(point: Point) -> At {
     (
         left_of(point.x) + Half(i64::from(CELL_WIDTH)),
         top_of(point.y) + Half(i64::from(CELL_HEIGHT)),
@@ -400,7 +403,7 @@ fn write_net(
         let (Some(&first), Some(&last)) = (path.first(), path.last()) else {
             continue;
         };
-        let mut corners: Vec<(Half, Half)> = path.iter().map(|&point| centre(point)).collect();
+        let mut corners: Vec<At> = path.iter().map(|&point| centre(point)).collect();
         for (point, at_start) in [(first, true), (last, false)] {
             let Some(end) = net.ends.iter().find(|end| end_cells(end).contains(&point)) else {
                 junctions.insert(point);
@@ -466,7 +469,7 @@ fn end_cells(end: &End) -> [Point; 2] {
 
 /// Where a line meets its box at an end: the centre of the port, on the
 /// border, or on a cylinder's lid or base, the point of the ellipse there.
-fn attachment(end: &End, placed: &PlacedBox) -> (Half, Half) {
+fn attachment(end: &End, placed: &PlacedBox) -> At {
     let (x, y) = centre(end.port);
     if placed.shape != Shape::Cylinder || !matches!(end.side, Side::Top | Side::Bottom) {
         return (x, y);
@@ -489,39 +492,41 @@ fn attachment(end: &End, placed: &PlacedBox) -> (Half, Half) {
     }
 }
 
+/// The length of a horizontal or vertical segment.
+fn distance(from: At, to: At) -> Half {
+    Half((to.0 - from.0).0.abs() + (to.1 - from.1).0.abs())
+}
+
+/// The point `by` along a horizontal or vertical segment.
+fn towards(from: At, to: At, by: Half) -> At {
+    let step = |a: Half, b: Half| Half(a.0 + (b.0 - a.0).signum() * by.0);
+    (step(from.0, to.0), step(from.1, to.1))
+}
+
 /// Moves a line's first point back along its first segment by an
 /// arrowhead's length, less a pixel so the line runs into the head.
-fn shorten_start(corners: &mut [(Half, Half)]) {
-    let [first, second, ..] = corners else {
-        return;
-    };
-    let length = (second.0 - first.0).0.abs() + (second.1 - first.1).0.abs();
-    let cut = (ARROW_LENGTH.0 - 2).min(length);
-    let step = |from: Half, to: Half| Half(from.0 + (to.0 - from.0).signum() * cut);
-    *first = (step(first.0, second.0), step(first.1, second.1));
+fn shorten_start(corners: &mut [At]) {
+    if let [first, second, ..] = corners {
+        let cut = Half(ARROW_LENGTH.0 - 2).min(distance(*first, *second));
+        *first = towards(*first, *second, cut);
+    }
 }
 
 /// The path data of an orthogonal polyline with its bends rounded.
-fn rounded(corners: &[(Half, Half)]) -> String {
+fn rounded(corners: &[At]) -> String {
     let mut data = String::new();
     let Some(&(x, y)) = corners.first() else {
         return data;
     };
     let _ = write!(data, "M{x} {y}");
-    let length = |a: (Half, Half), b: (Half, Half)| Half((b.0 - a.0).0.abs() + (b.1 - a.1).0.abs());
-    // Towards `to` from `from`, by `distance`.
-    let towards = |from: (Half, Half), to: (Half, Half), distance: Half| {
-        let step = |a: Half, b: Half| Half(a.0 + (b.0 - a.0).signum() * distance.0);
-        (step(from.0, to.0), step(from.1, to.1))
-    };
     for index in 1..corners.len() {
         let (before, at) = (corners[index - 1], corners[index]);
         match corners.get(index + 1) {
             Some(&after) if is_bend(before, at, after) => {
                 // Each bend takes at most half of a segment it shares.
                 let radius = BEND_RADIUS
-                    .min(Half(length(before, at).0 / 2))
-                    .min(Half(length(at, after).0 / 2));
+                    .min(Half(distance(before, at).0 / 2))
+                    .min(Half(distance(at, after).0 / 2));
                 let (start, end) = (towards(at, before, radius), towards(at, after, radius));
                 let _ = write!(
                     data,
@@ -538,14 +543,14 @@ fn rounded(corners: &[(Half, Half)]) -> String {
     data
 }
 
-fn is_bend(before: (Half, Half), at: (Half, Half), after: (Half, Half)) -> bool {
+fn is_bend(before: At, at: At, after: At) -> bool {
     let horizontal_in = before.1 == at.1;
     let horizontal_out = at.1 == after.1;
     horizontal_in != horizontal_out
 }
 
 /// A triangle with its tip where the line meets the box, pointing in.
-fn write_arrowhead(svg: &mut String, end: &End, (x, y): (Half, Half)) {
+fn write_arrowhead(svg: &mut String, end: &End, (x, y): At) {
     // The direction the head points in, as signs.
     let (dx, dy) = match end.side {
         Side::Top => (0, 1),
@@ -569,7 +574,8 @@ fn write_arrowhead(svg: &mut String, end: &End, (x, y): (Half, Half)) {
 
 /// An id for every net, from the ids of the boxes it joins in the order of
 /// its ends (`edge-a--b`); nets with the same ends are told apart by a
-/// count among themselves, so adding a node never renames another's.
+/// count among themselves. Adding a node or an edge renames only a net
+/// whose ends it changes (a bus it joins).
 fn net_ids(layout: &Layout) -> Vec<String> {
     let names: BTreeMap<NodeId, &str> = layout
         .boxes
