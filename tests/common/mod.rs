@@ -124,14 +124,8 @@ pub fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree, id_prefix
             .node_by_id(&format!("{id_prefix}box-{}", placed.id))
             .unwrap_or_else(|| panic!("the SVG has box {}", placed.id));
         let bounds = node.abs_bounding_box();
-        let centre = |column: usize, row: usize| {
-            (
-                (MARGIN + column as u32 * CELL_WIDTH) as f32 + CELL_WIDTH as f32 / 2.0,
-                (MARGIN + row as u32 * CELL_HEIGHT) as f32 + CELL_HEIGHT as f32 / 2.0,
-            )
-        };
-        let (left, top) = centre(x, y);
-        let (right, bottom) = centre(right, bottom);
+        let (left, top) = cell_centre(x, y);
+        let (right, bottom) = cell_centre(right, bottom);
         let found = [bounds.left(), bounds.top(), bounds.right(), bounds.bottom()];
         let expected = [left, top, right, bottom];
         assert!(
@@ -143,6 +137,15 @@ pub fn check_boxes_agree_with_text(layout: &Layout, tree: &usvg::Tree, id_prefix
             placed.id
         );
     }
+}
+
+/// The centre of a cell in the SVG's canvas (the margin included), in
+/// pixels.
+pub fn cell_centre(column: usize, row: usize) -> (f32, f32) {
+    (
+        (MARGIN + column as u32 * CELL_WIDTH) as f32 + CELL_WIDTH as f32 / 2.0,
+        (MARGIN + row as u32 * CELL_HEIGHT) as f32 + CELL_HEIGHT as f32 / 2.0,
+    )
 }
 
 /// The text drawing as a grid of display cells: a wide character fills its
@@ -221,12 +224,6 @@ pub fn check_png(name: &str, layout: &Layout, options: &PngOptions, colours: &Ex
         "{name}: the margin is background"
     );
     let drawing = cells(&text(layout, Charset::Unicode));
-    let centre_of = |column: usize, row: usize| {
-        (
-            (MARGIN + column as u32 * CELL_WIDTH) as f32 + CELL_WIDTH as f32 / 2.0,
-            (MARGIN + row as u32 * CELL_HEIGHT) as f32 + CELL_HEIGHT as f32 / 2.0,
-        )
-    };
     for row in 0..layout.height {
         for column in 0..layout.width {
             let glyph = drawing.get(row).and_then(|line| line.get(column));
@@ -244,7 +241,7 @@ pub fn check_png(name: &str, layout: &Layout, options: &PngOptions, colours: &Ex
                 Some(_) => colours.component,
                 None => background,
             };
-            let (x, y) = centre_of(column, row);
+            let (x, y) = cell_centre(column, row);
             let found = pixel(x, y);
             assert!(
                 same(found, expected),
@@ -258,7 +255,7 @@ pub fn check_png(name: &str, layout: &Layout, options: &PngOptions, colours: &Ex
             .chars()
             .map(|c| c.width().unwrap_or(0))
             .sum::<usize>();
-        let (left, top) = centre_of(run.at.x, run.at.y);
+        let (left, top) = cell_centre(run.at.x, run.at.y);
         let (left, top) = (
             left - CELL_WIDTH as f32 / 2.0,
             top - CELL_HEIGHT as f32 / 2.0,
