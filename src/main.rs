@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use strata::diagnostic::{self, Colour, Diagnostic};
-use strata::layout::{self, Layout, LayoutOptions};
+use strata::layout::{self, LayoutOptions};
 use strata::model::{self, Model};
 use strata::render::{self, Background, Charset, PngError, PngOptions, SvgOptions, Theme};
 use strata::syntax;
@@ -63,8 +63,8 @@ enum Command {
         #[arg(short, long, value_enum)]
         format: Option<Format>,
         /// Read the text drawing back and check it against the model before
-        /// writing it (unicode and ascii only); a mismatch is a bug in
-        /// Strata and exits with code 3.
+        /// writing the result (for SVG and PNG, the Unicode drawing of the
+        /// same layout); a mismatch is a bug in Strata and exits with code 3.
         #[arg(long)]
         verify: bool,
         #[command(flatten)]
@@ -245,10 +245,35 @@ fn render(
         refuse_to_overwrite_source(file, path)?;
     }
     let model = load(file, colour)?;
+    if format == Format::Json {
+        return write_result(output, model::to_json(&model).as_bytes());
+    }
+    let layout = layout::layout(&model, &LayoutOptions::default()).map_err(|error| {
+        eprintln!("error: {}: {error}", file.display());
+        Failure::Reported(EXIT_BUG)
+    })?;
+    // SVG and PNG draw the same layout as the text, so its Unicode drawing
+    // is what --verify reads back for them.
+    let charset = if format == Format::Ascii {
+        Charset::Ascii
+    } else {
+        Charset::Unicode
+    };
+    let text = (verify || format == Format::Unicode || format == Format::Ascii)
+        .then(|| render::text(&layout, charset));
+    if verify
+        && let Some(drawing) = &text
+        && let Err(problems) = strata::verify::verify(drawing, &model, charset)
+    {
+        for problem in &problems {
+            eprintln!("verify: {problem}");
+        }
+        eprintln!("error: the drawing does not read back as the diagram; this is a bug in Strata");
+        return Err(Failure::Reported(EXIT_BUG));
+    }
     let bytes = match format {
-        Format::Json => model::to_json(&model).into_bytes(),
-        Format::Svg => render::svg(&laid_out(&model, file)?, &image.svg()).into_bytes(),
-        Format::Png => render::png(&laid_out(&model, file)?, &image.png()).map_err(|error| {
+        Format::Svg => render::svg(&layout, &image.svg()).into_bytes(),
+        Format::Png => render::png(&layout, &image.png()).map_err(|error| {
             if let PngError::Internal(_) = error {
                 eprintln!("error: {}: {error}", file.display());
                 Failure::Reported(EXIT_BUG)
@@ -256,39 +281,19 @@ fn render(
                 Failure::Usage(error.to_string())
             }
         })?,
-        Format::Unicode | Format::Ascii => {
-            let charset = if format == Format::Unicode {
-                Charset::Unicode
-            } else {
-                Charset::Ascii
-            };
-            let drawing = render::text(&laid_out(&model, file)?, charset);
-            if verify && let Err(problems) = strata::verify::verify(&drawing, &model, charset) {
-                for problem in &problems {
-                    eprintln!("verify: {problem}");
-                }
-                eprintln!(
-                    "error: the drawing does not read back as the diagram; this is a bug in Strata"
-                );
-                return Err(Failure::Reported(EXIT_BUG));
-            }
-            drawing.into_bytes()
-        }
+        _ => text.expect("drawn for text formats").into_bytes(),
     };
-    match output {
-        Some(path) => write_atomically(path, &bytes),
-        None => std::io::stdout()
-            .write_all(&bytes)
-            .map_err(|error| Failure::Usage(format!("cannot write to standard output: {error}"))),
-    }
+    write_result(output, &bytes)
 }
 
-/// The model's layout, or the reason it has none, reported.
-fn laid_out(model: &Model, file: &Path) -> Result<Layout, Failure> {
-    layout::layout(model, &LayoutOptions::default()).map_err(|error| {
-        eprintln!("error: {}: {error}", file.display());
-        Failure::Reported(EXIT_BUG)
-    })
+/// Writes the result to its file, or to standard output.
+fn write_result(output: Option<&Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match output {
+        Some(path) => write_atomically(path, bytes),
+        None => std::io::stdout()
+            .write_all(bytes)
+            .map_err(|error| Failure::Usage(format!("cannot write to standard output: {error}"))),
+    }
 }
 
 /// An id prefix must keep ids valid: letters, digits, `-` and `_`,

@@ -185,6 +185,7 @@ fn svg_and_png_are_written_by_extension_or_format() {
                 out.to_str().unwrap(),
                 "--scale",
                 scale,
+                "--verify",
             ],
             None,
         );
