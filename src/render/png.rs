@@ -1,4 +1,4 @@
-//! The PNG renderer: the [SVG](super::svg) of a [`Layout`], parsed by usvg
+//! The PNG renderer: the [SVG](mod@super::svg) of a [`Layout`], parsed by usvg
 //! and rasterised by resvg.
 //!
 //! Reads a `Layout`; returns the PNG's bytes. Text is drawn with the fonts
