@@ -38,7 +38,7 @@ impl Default for PngOptions {
 pub enum PngError {
     /// The scale is not a number from [`MIN_SCALE`] to [`MAX_SCALE`].
     Scale(f32),
-    /// The image would be larger than a PNG may be, or than memory allows.
+    /// The image would have more than [`MAX_PIXELS`] pixels.
     TooLarge { width: u64, height: u64 },
     /// The SVG did not parse or the PNG did not encode: a bug in Strata.
     Internal(String),
@@ -49,6 +49,10 @@ pub enum PngError {
 pub const MIN_SCALE: f32 = 0.25;
 pub const MAX_SCALE: f32 = 16.0;
 
+/// The most pixels a PNG may have: 2^30, a 32,768-pixel square. Few viewers
+/// open a larger one, and drawing and compressing it would take minutes.
+pub const MAX_PIXELS: u64 = 1 << 30;
+
 impl std::fmt::Display for PngError {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -58,8 +62,8 @@ impl std::fmt::Display for PngError {
             ),
             PngError::TooLarge { width, height } => write!(
                 formatter,
-                "the image would be {width} × {height} pixels, too large for a PNG; \
-                 use a smaller --scale, or SVG"
+                "the image would be {width} × {height} pixels, more than a PNG \
+                 may have here ({MAX_PIXELS}); use a smaller --scale, or SVG"
             ),
             PngError::Internal(message) => write!(
                 formatter,
@@ -108,6 +112,7 @@ fn rasterise(tree: &usvg::Tree, scale: f32, strip_bytes: u64) -> Result<Vec<u8>,
     let size = tree.size().to_int_size().scale_by(scale);
     let (width, height) = size
         .map(|size| (size.width(), size.height()))
+        .filter(|&(width, height)| u64::from(width) * u64::from(height) <= MAX_PIXELS)
         .ok_or(too_large.clone())?;
     let strip_rows =
         (strip_bytes / (u64::from(width) * 4).max(1)).clamp(1, u64::from(height.max(1)));
@@ -203,6 +208,32 @@ fn bundled_fonts() -> Arc<fontdb::Database> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_of_more_than_max_pixels_is_refused() {
+        // 3,640 × 1,820 cells: 32,778 × 32,778 pixels with the margin.
+        let layout = Layout {
+            width: 3640,
+            height: 1820,
+            title: None,
+            boxes: Vec::new(),
+            nets: Vec::new(),
+        };
+        let refused = png(
+            &layout,
+            &PngOptions {
+                scale: 1.0,
+                ..PngOptions::default()
+            },
+        );
+        assert_eq!(
+            refused,
+            Err(PngError::TooLarge {
+                width: 32_778,
+                height: 32_778
+            })
+        );
+    }
 
     /// Strips of any height draw what one pixmap draws, up to
     /// anti-aliasing: the rasteriser's rounding depends a little on where
