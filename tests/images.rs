@@ -305,3 +305,52 @@ fn the_readme_shows_what_strata_draws() {
         "{image} is stale: run strata render examples/high-level-architecture.strata -o {image}"
     );
 }
+
+/// A string literal of the language holding `text`.
+fn literal(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_owned(),
+            '\\' => "\\\\".to_owned(),
+            '\n' => "\\n".to_owned(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("\"{escaped}\"")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 256,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// Whatever a label holds, if the source is valid its SVG is valid XML
+    /// that usvg reads back with every line of text as written.
+    #[test]
+    fn any_valid_label_makes_a_valid_svg(
+        labels in proptest::collection::vec("\\PC{1,12}|[<>&\"'\\\\ ]{1,6}|.{1,8}", 4)
+    ) {
+        let source = format!(
+            "title {}\ngroup g {} {{ a {} }}\nb {}\na -> b : {}\n",
+            literal(&labels[0]),
+            literal(&labels[1]),
+            literal(&labels[2]),
+            literal(&labels[3]),
+            literal(&labels[0]),
+        );
+        let Ok(model) = strata::compile(&source) else {
+            return Ok(());
+        };
+        let Ok(placed) = layout(&model, &LayoutOptions::default()) else {
+            return Ok(());
+        };
+        let (_, tree) = drawn_svg(&placed, &SvgOptions::default());
+        let mut found = Vec::new();
+        texts(tree.root(), &mut found);
+        let written: Vec<&str> = placed.texts().map(|run| run.text.as_str()).collect();
+        proptest::prop_assert_eq!(found, written);
+    }
+}

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use petgraph::stable_graph::StableDiGraph;
+use unicode_width::UnicodeWidthChar;
 
 use super::{
     Align, Direction, Edge, EdgeStyle, Heads, Model, Node, NodeId, NodeKind, Relation, Shape,
@@ -502,7 +503,7 @@ impl<'a> Lowering<'a> {
     /// blank ones; an invalid text gives no lines.
     fn lines(&mut self, text: &ast::Text, what: &str) -> Vec<String> {
         let lines: Vec<String> = text.value.split('\n').map(str::to_owned).collect();
-        if text.value.trim().is_empty() {
+        if is_blank(&text.value) {
             let help = match what {
                 "label" => "leave the label out to label the node with its id",
                 _ => "write some text or remove the line",
@@ -510,7 +511,7 @@ impl<'a> Lowering<'a> {
             self.errors.push(blank(text, what).with_help(help));
             return Vec::new();
         }
-        if lines.iter().any(|line| line.trim().is_empty()) {
+        if lines.iter().any(|line| is_blank(line)) {
             self.errors.push(
                 Diagnostic::error(format!("blank line in the {what}"), text.span)
                     .with_note("`\\n` here makes an empty line")
@@ -523,7 +524,7 @@ impl<'a> Lowering<'a> {
 
     /// Checks a title or edge label: some text, on one line.
     fn check_one_line(&mut self, text: &ast::Text, what: &str) -> bool {
-        if text.value.trim().is_empty() {
+        if is_blank(&text.value) {
             let help = match what {
                 "edge label" => "leave out `: \"\"` for an edge without a label",
                 _ => "write some text or remove the statement",
@@ -541,6 +542,14 @@ impl<'a> Lowering<'a> {
         }
         true
     }
+}
+
+/// Whether a text shows nothing: only whitespace and zero-width characters
+/// (a zero-width space, a lone accent), which would draw an empty label.
+fn is_blank(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| !c.is_whitespace() && c.width().is_some_and(|width| width > 0))
 }
 
 fn blank(text: &ast::Text, what: &str) -> Diagnostic {

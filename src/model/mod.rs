@@ -31,7 +31,8 @@ pub type EdgeId = EdgeIndex;
 /// - node ids are unique; every node but the roots has exactly one parent;
 /// - layers are roots;
 /// - no flow edge joins a node to itself, or a container to one of its descendants;
-/// - every label, bullet and title is non-empty and free of control characters;
+/// - every label, bullet and title is non-empty and free of control characters
+///   and noncharacters;
 /// - every row holds two or more distinct siblings, none a layer, and a node is
 ///   in at most one row.
 #[derive(Clone, Debug)]

@@ -181,7 +181,8 @@ impl Builder {
         ident
     }
 
-    /// Decodes a string literal's escapes, refusing control characters.
+    /// Decodes a string literal's escapes, refusing control characters and
+    /// noncharacters.
     fn text(&mut self, pair: Pair<'_, Rule>) -> Text {
         let span = span_of(&pair);
         let content = pair.into_inner().next().expect("a string has content");
@@ -219,11 +220,29 @@ impl Builder {
                         }),
                     );
                 }
+                c if is_noncharacter(c) => {
+                    let end = base + at + c.len_utf8();
+                    self.errors.push(
+                        Diagnostic::error(
+                            format!("noncharacter U+{:04X} in a string", u32::from(c)),
+                            Span::new(base + at, end),
+                        )
+                        .with_note("not a character")
+                        .with_help("remove it: Unicode keeps noncharacters out of text, and XML (SVG) refuses U+FFFE and U+FFFF"),
+                    );
+                }
                 c => value.push(c),
             }
         }
         Text { value, span }
     }
+}
+
+/// One of Unicode's 66 noncharacters: U+FDD0 to U+FDEF, and the last two
+/// code points of every plane.
+fn is_noncharacter(c: char) -> bool {
+    let code = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
 
 fn plain_ident(pair: Pair<'_, Rule>) -> Ident {
