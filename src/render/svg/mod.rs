@@ -12,13 +12,21 @@
 //! sheet that the theme alone decides, so the same layout gives the same
 //! bytes and a theme changes only the sheet.
 
+mod describe;
+mod style;
+mod text;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Display, Write};
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
-use crate::layout::{End, Layout, Net, PlacedBox, Point, Rect, Side, TextRun};
+use crate::layout::{End, Layout, Net, PlacedBox, Point, Rect, Side};
 use crate::model::{EdgeStyle, NodeId, Shape};
+
+use describe::describe;
+use style::{style_sheet, theme_class};
+use text::{Escaped, write_text};
 
 /// The width of a cell, in pixels: the advance of the bundled monospace
 /// face at [`FONT_SIZE`] (0.602 em), rounded.
@@ -222,87 +230,6 @@ const ARROW_LENGTH: Half = Half::px(9);
 const ARROW_HALF_WIDTH: Half = Half::px(4);
 /// How far an edge label's background reaches beyond its text.
 const LABEL_MARGIN: Half = Half::px(3);
-
-/// Writes a line of text as one `<text>` with its characters in their
-/// cells. A run of narrow characters is stretched or squeezed to its cells
-/// (`textLength`), whatever the face's advance; a wide character (CJK,
-/// emoji) starts a `<tspan>` at its own cell, since its glyph is rarely
-/// exactly two cells wide and would shift what follows.
-fn write_text(svg: &mut String, run: &TextRun, class: &str) {
-    let segments = segments(&run.text);
-    let (Some(first), y) = (segments.first(), top_of(run.at.y)) else {
-        return;
-    };
-    let baseline = y + Half(i64::from(CELL_HEIGHT)) + BASELINE_BELOW_CENTRE;
-    let at = |segment: &Segment| left_of(run.at.x + segment.column);
-    let length = |segment: &Segment| {
-        if segment.wide || segment.columns == 0 {
-            String::new()
-        } else {
-            format!(" textLength=\"{}\"", left_of(segment.columns))
-        }
-    };
-    if let [only] = segments.as_slice() {
-        let _ = writeln!(
-            svg,
-            "<text class=\"{class}\" x=\"{}\" y=\"{baseline}\"{}>{}</text>",
-            at(only),
-            length(only),
-            Escaped(only.text)
-        );
-        return;
-    }
-    let _ = write!(
-        svg,
-        "<text class=\"{class}\" x=\"{}\" y=\"{baseline}\">",
-        at(first)
-    );
-    for segment in &segments {
-        let _ = write!(
-            svg,
-            "<tspan x=\"{}\"{}>{}</tspan>",
-            at(segment),
-            length(segment),
-            Escaped(segment.text)
-        );
-    }
-    svg.push_str("</text>\n");
-}
-
-/// A piece of a line of text that starts at a cell of its own.
-struct Segment<'a> {
-    text: &'a str,
-    /// Its first cell, counted from the line's.
-    column: usize,
-    columns: usize,
-    wide: bool,
-}
-
-/// A line cut into runs of narrow characters and single wide ones; a
-/// zero-width character stays with the one before it.
-fn segments(text: &str) -> Vec<Segment<'_>> {
-    let mut segments: Vec<Segment> = Vec::new();
-    let mut column = 0;
-    for (start, c) in text.char_indices() {
-        let width = c.width().unwrap_or(0);
-        let end = start + c.len_utf8();
-        match segments.last_mut() {
-            Some(last) if width == 0 || (width == 1 && !last.wide) => {
-                // Segments are contiguous: the last one ends at `start`.
-                last.text = &text[start - last.text.len()..end];
-                last.columns += width;
-            }
-            _ => segments.push(Segment {
-                text: &text[start..end],
-                column,
-                columns: width,
-                wide: width > 1,
-            }),
-        }
-        column += width;
-    }
-    segments
-}
 
 fn write_box(svg: &mut String, placed: &PlacedBox, id: &str) {
     let class = if placed.is_container {
@@ -600,197 +527,6 @@ fn net_ids(layout: &Layout) -> Vec<String> {
         .collect()
 }
 
-/// The diagram in words, for screen readers: what each container holds,
-/// then every edge with its label.
-fn describe(layout: &Layout) -> String {
-    let name = |placed: &PlacedBox| {
-        placed.text[..placed.label_lines]
-            .iter()
-            .map(|run| run.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let names: BTreeMap<NodeId, String> = layout
-        .boxes
-        .iter()
-        .map(|placed| (placed.node, name(placed)))
-        .collect();
-    let mut sentences = Vec::new();
-    let top_level: Vec<String> = layout
-        .boxes
-        .iter()
-        .filter(|placed| placed.parent.is_none())
-        .map(name)
-        .collect();
-    sentences.push(format!("The diagram shows {}.", listed(&top_level)));
-    for (index, container) in layout.boxes.iter().enumerate() {
-        let children: Vec<String> = layout
-            .boxes
-            .iter()
-            .filter(|placed| placed.parent == Some(index))
-            .map(name)
-            .collect();
-        if container.is_container && !children.is_empty() {
-            sentences.push(format!("{} holds {}.", name(container), listed(&children)));
-        }
-    }
-    for net in &layout.nets {
-        let ends = |arrow: bool| -> Vec<String> {
-            net.ends
-                .iter()
-                .filter(|end| end.arrow == arrow)
-                .map(|end| names[&end.node].clone())
-                .collect()
-        };
-        let (sources, targets) = (ends(false), ends(true));
-        let mut sentence = if targets.is_empty() {
-            format!("{} are connected", listed(&sources))
-        } else if sources.is_empty() {
-            format!("{} point at each other", listed(&targets))
-        } else {
-            format!("{} to {}", listed(&sources), listed(&targets))
-        };
-        match net.style {
-            EdgeStyle::Solid => {}
-            EdgeStyle::Dashed => sentence.push_str(", dashed"),
-            EdgeStyle::Thick => sentence.push_str(", thick"),
-        }
-        if let Some(label) = &net.label {
-            let _ = write!(sentence, ", labelled \u{201c}{}\u{201d}", label.text);
-        }
-        sentences.push(format!("{sentence}."));
-    }
-    sentences.join(" ")
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn listed(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [only] => only.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-/// Text with the characters XML gives a meaning escaped.
-struct Escaped<'a>(&'a str);
-
-impl Display for Escaped<'_> {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for c in self.0.chars() {
-            match c {
-                '&' => formatter.write_str("&amp;")?,
-                '<' => formatter.write_str("&lt;")?,
-                '>' => formatter.write_str("&gt;")?,
-                '"' => formatter.write_str("&quot;")?,
-                '\'' => formatter.write_str("&apos;")?,
-                _ => formatter.write_char(c)?,
-            }
-        }
-        Ok(())
-    }
-}
-
-/// The colours of a theme.
-struct Palette {
-    background: &'static str,
-    ink: &'static str,
-    container_fill: &'static str,
-    container_stroke: &'static str,
-    component_fill: &'static str,
-}
-
-const LIGHT: Palette = Palette {
-    background: "#ffffff",
-    ink: "#1f2328",
-    container_fill: "#f6f8fa",
-    container_stroke: "#59636e",
-    component_fill: "#ffffff",
-};
-
-const DARK: Palette = Palette {
-    background: "#0d1117",
-    ink: "#e6edf3",
-    container_fill: "#161b22",
-    container_stroke: "#9198a1",
-    component_fill: "#0d1117",
-};
-
-/// The style sheet: shapes and sizes, then the theme's colours. Inlined in
-/// HTML, a style sheet applies to the whole page, so every class is
-/// prefixed and every colour is scoped to the drawing's theme: the page's
-/// elements, and other drawings in other themes, keep their own.
-fn style_sheet(theme: Theme) -> String {
-    let mut sheet = format!(
-        ".strata text{{font-family:{FONT_FAMILIES};font-size:{FONT_SIZE}px;white-space:pre}}\n\
-         .strata-title,.strata-container-title{{font-weight:bold}}\n\
-         .strata-container,.strata-component{{stroke-width:1.5}}\n\
-         .strata-line{{fill:none;stroke-width:1.5;stroke-linejoin:round}}\n\
-         .strata-dashed{{stroke-dasharray:6 4}}\n\
-         .strata-thick{{stroke-width:3}}\n\
-         .strata-icon{{fill:none;stroke-width:1.5}}\n"
-    );
-    let scope = theme_class(theme);
-    match theme {
-        Theme::Light => sheet.push_str(&colours(scope, &LIGHT)),
-        Theme::Dark => sheet.push_str(&colours(scope, &DARK)),
-        Theme::Auto => {
-            sheet.push_str(&colours(scope, &LIGHT));
-            let _ = write!(
-                sheet,
-                "@media (prefers-color-scheme: dark) {{\n{}}}\n",
-                colours(scope, &DARK)
-            );
-        }
-    }
-    sheet
-}
-
-/// The class of the root element that scopes a theme's colours.
-fn theme_class(theme: Theme) -> &'static str {
-    match theme {
-        Theme::Light => "strata-light",
-        Theme::Dark => "strata-dark",
-        Theme::Auto => "strata-auto",
-    }
-}
-
-fn colours(scope: &str, palette: &Palette) -> String {
-    let Palette {
-        background,
-        ink,
-        container_fill,
-        container_stroke,
-        component_fill,
-    } = palette;
-    let rules = [
-        (
-            ".strata-background,.strata-label-background",
-            format!("fill:{background}"),
-        ),
-        (
-            ".strata-container",
-            format!("fill:{container_fill};stroke:{container_stroke}"),
-        ),
-        (".strata-on-container", format!("fill:{container_fill}")),
-        (
-            ".strata-component",
-            format!("fill:{component_fill};stroke:{ink}"),
-        ),
-        (".strata-line,.strata-icon", format!("stroke:{ink}")),
-        (".strata-head,.strata-dot,text", format!("fill:{ink}")),
-    ];
-    let mut sheet = String::new();
-    for (selectors, declarations) in rules {
-        let scoped: Vec<String> = selectors
-            .split(',')
-            .map(|selector| format!(".{scope} {selector}"))
-            .collect();
-        let _ = writeln!(sheet, "{}{{{declarations}}}", scoped.join(","));
-    }
-    sheet
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -801,43 +537,5 @@ mod tests {
             .map(|halves| Half(halves).to_string())
             .into();
         assert_eq!(written, ["0", "0.5", "4.5", "9", "-0.5", "-1.5"]);
-    }
-
-    #[test]
-    fn wide_characters_start_segments_of_their_own() {
-        let cut: Vec<(&str, usize, usize, bool)> = segments("API 网关 v2\u{301}")
-            .iter()
-            .map(|segment| (segment.text, segment.column, segment.columns, segment.wide))
-            .collect();
-        assert_eq!(
-            cut,
-            [
-                ("API ", 0, 4, false),
-                ("网", 4, 2, true),
-                ("关", 6, 2, true),
-                (" v2\u{301}", 8, 3, false)
-            ]
-        );
-    }
-
-    #[test]
-    fn markup_in_text_is_escaped() {
-        assert_eq!(
-            Escaped("<script>a & 'b' \"c\"</script>").to_string(),
-            "&lt;script&gt;a &amp; &apos;b&apos; &quot;c&quot;&lt;/script&gt;"
-        );
-    }
-
-    #[test]
-    fn lists_read_as_english() {
-        let items = |names: &[&str]| {
-            names
-                .iter()
-                .map(|name| name.to_string())
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(listed(&items(&["a"])), "a");
-        assert_eq!(listed(&items(&["a", "b"])), "a and b");
-        assert_eq!(listed(&items(&["a", "b", "c"])), "a, b and c");
     }
 }
