@@ -205,30 +205,29 @@ impl Builder {
                     }
                     None => unreachable!("the grammar never ends a string on a backslash"),
                 },
-                c if c.is_control() => {
-                    let end = base + at + c.len_utf8();
-                    self.errors.push(
-                        Diagnostic::error(
-                            format!("control character U+{:04X} in a string", u32::from(c)),
-                            Span::new(base + at, end),
-                        )
-                        .with_note("control character")
-                        .with_help(if c == '\t' {
+                c if c.is_control() || is_noncharacter(c) => {
+                    let (kind, note, help) = if c.is_control() {
+                        let help = if c == '\t' {
                             "use spaces instead of a tab inside a string"
                         } else {
                             "remove it; write `\\n` for a line break"
-                        }),
-                    );
-                }
-                c if is_noncharacter(c) => {
-                    let end = base + at + c.len_utf8();
+                        };
+                        ("control character", "control character", help)
+                    } else {
+                        (
+                            "noncharacter",
+                            "not a character",
+                            "remove it: Unicode keeps noncharacters out of text, and XML (SVG) refuses U+FFFE and U+FFFF",
+                        )
+                    };
+                    let span = Span::new(base + at, base + at + c.len_utf8());
                     self.errors.push(
                         Diagnostic::error(
-                            format!("noncharacter U+{:04X} in a string", u32::from(c)),
-                            Span::new(base + at, end),
+                            format!("{kind} U+{:04X} in a string", u32::from(c)),
+                            span,
                         )
-                        .with_note("not a character")
-                        .with_help("remove it: Unicode keeps noncharacters out of text, and XML (SVG) refuses U+FFFE and U+FFFF"),
+                        .with_note(note)
+                        .with_help(help),
                     );
                 }
                 c => value.push(c),
