@@ -5,12 +5,12 @@
 //! The phases follow Sugiyama et al. (1981), "Methods for visual
 //! understanding of hierarchical system structures", applied recursively to
 //! each container's children, as Graphviz's dot does for clusters:
-//! [`rank`] (cycle breaking, longest-path ranks) → [`order`] (barycentric
-//! crossing reduction) → [`place`] (cell coordinates, bottom-up sizes,
-//! top-down positions) → [`route`] (orthogonal routes on the cell grid:
+//! `rank` (cycle breaking, longest-path ranks) → `order` (barycentric
+//! crossing reduction) → `place` (cell coordinates, bottom-up sizes,
+//! top-down positions) → `route` (orthogonal routes on the cell grid:
 //! simple shapes where they fit, else A* in a window around the ends; buses;
-//! label places) → [`compact`] (runs of rows with only lines passing
-//! through cut to one). [`verify`] checks the result's invariants in
+//! label places) → `compact` (runs of rows with only lines passing
+//! through cut to one). `verify` checks the result's invariants in
 //! debug builds.
 
 mod compact;
