@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 use strata::layout::{Layout, LayoutOptions, layout};
 use strata::render::{PngOptions, SvgOptions, png, svg};
 
+use common::median;
+
 /// The reference diagrams of `../shared/reference`, as examples.
 const EXAMPLES: [&str; 5] = [
     "component-interaction",
@@ -20,11 +22,6 @@ const EXAMPLES: [&str; 5] = [
     "high-level-architecture",
     "system-context",
 ];
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
 
 /// The median time of `runs` calls of `work`, and its last result.
 fn timed<T>(runs: usize, mut work: impl FnMut() -> T) -> (Duration, T) {

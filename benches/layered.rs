@@ -12,17 +12,12 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use strata::layout::{LayoutOptions, layout};
 use strata::render::{Charset, text};
 
-use common::generate;
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort_unstable();
-    samples[samples.len() / 2]
-}
+use common::{generate, median};
 
 fn main() {
     let arguments: Vec<String> = std::env::args().collect();

@@ -252,38 +252,52 @@ fn render(
         eprintln!("error: {}: {error}", file.display());
         Failure::Reported(EXIT_BUG)
     })?;
-    // SVG and PNG draw the same layout as the text, so its Unicode drawing
-    // is what --verify reads back for them.
-    let charset = if format == Format::Ascii {
-        Charset::Ascii
-    } else {
-        Charset::Unicode
+    let bytes = match format {
+        Format::Unicode | Format::Ascii => {
+            let charset = if format == Format::Unicode {
+                Charset::Unicode
+            } else {
+                Charset::Ascii
+            };
+            let drawing = render::text(&layout, charset);
+            if verify {
+                reads_back(&drawing, &model, charset)?;
+            }
+            drawing.into_bytes()
+        }
+        _ => {
+            // SVG and PNG draw the same layout as the text, so its Unicode
+            // drawing is what --verify reads back for them.
+            if verify {
+                let drawing = render::text(&layout, Charset::Unicode);
+                reads_back(&drawing, &model, Charset::Unicode)?;
+            }
+            if format == Format::Svg {
+                render::svg(&layout, &image.svg()).into_bytes()
+            } else {
+                render::png(&layout, &image.png()).map_err(|error| {
+                    if let PngError::Internal(_) = error {
+                        eprintln!("error: {}: {error}", file.display());
+                        Failure::Reported(EXIT_BUG)
+                    } else {
+                        Failure::Usage(error.to_string())
+                    }
+                })?
+            }
+        }
     };
-    let text = (verify || format == Format::Unicode || format == Format::Ascii)
-        .then(|| render::text(&layout, charset));
-    if verify
-        && let Some(drawing) = &text
-        && let Err(problems) = strata::verify::verify(drawing, &model, charset)
-    {
+    write_result(output, &bytes)
+}
+
+/// Checks that the drawing reads back as the model, reporting what does not.
+fn reads_back(drawing: &str, model: &Model, charset: Charset) -> Result<(), Failure> {
+    strata::verify::verify(drawing, model, charset).map_err(|problems| {
         for problem in &problems {
             eprintln!("verify: {problem}");
         }
         eprintln!("error: the drawing does not read back as the diagram; this is a bug in Strata");
-        return Err(Failure::Reported(EXIT_BUG));
-    }
-    let bytes = match format {
-        Format::Svg => render::svg(&layout, &image.svg()).into_bytes(),
-        Format::Png => render::png(&layout, &image.png()).map_err(|error| {
-            if let PngError::Internal(_) = error {
-                eprintln!("error: {}: {error}", file.display());
-                Failure::Reported(EXIT_BUG)
-            } else {
-                Failure::Usage(error.to_string())
-            }
-        })?,
-        _ => text.expect("drawn for text formats").into_bytes(),
-    };
-    write_result(output, &bytes)
+        Failure::Reported(EXIT_BUG)
+    })
 }
 
 /// Writes the result to its file, or to standard output.

@@ -50,9 +50,7 @@ fn example(name: &str) -> String {
 
 /// The layout of an example, as the library makes it.
 fn example_layout(name: &str) -> strata::layout::Layout {
-    let source = std::fs::read_to_string(example(name)).expect("the example is readable");
-    let model = strata::compile(&source).expect("the example compiles");
-    strata::layout::layout(&model, &Default::default()).expect("the example lays out")
+    common::layout_of_file(Path::new(&example(name)))
 }
 
 #[test]
@@ -228,24 +226,17 @@ fn a_bad_scale_is_refused_and_leaves_the_output_untouched() {
     let directory = scratch("bad-scale");
     let out = directory.join("diagram.png");
     std::fs::write(&out, "previous").unwrap();
+    let system_context = example("system-context");
     for scale in ["0", "0.2", "-1", "17", "NaN"] {
-        let output = strata(
-            &[
-                "render",
-                &example("system-context"),
-                "-o",
-                out.to_str().unwrap(),
-                "--scale",
-                scale,
-            ],
-            None,
-        );
-        assert_eq!(output.status.code(), Some(2), "--scale {scale}");
-        assert!(
-            stderr(&output).contains("the scale must be a number from 0.25 to 16"),
-            "{}",
-            stderr(&output)
-        );
+        let arguments = [
+            "render",
+            &system_context,
+            "-o",
+            out.to_str().unwrap(),
+            "--scale",
+            scale,
+        ];
+        assert_refused(&arguments, "the scale must be a number from 0.25 to 16");
     }
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous");
 }
@@ -261,17 +252,16 @@ fn an_id_prefix_must_keep_ids_valid() {
     let svg = String::from_utf8(good.stdout).unwrap();
     common::check_svg(&svg, &example_layout("system-context"), "ctx_2-");
     for prefix in ["1a", "a b", "a\"", "é"] {
-        let bad = strata(
-            &["render", &source, "-f", "svg", "--id-prefix", prefix],
-            None,
-        );
-        assert_eq!(bad.status.code(), Some(2), "--id-prefix {prefix}");
-        assert!(
-            stderr(&bad).contains("an id prefix holds"),
-            "{}",
-            stderr(&bad)
-        );
+        let arguments = ["render", &source, "-f", "svg", "--id-prefix", prefix];
+        assert_refused(&arguments, "an id prefix holds");
     }
+}
+
+/// `strata` with these arguments exits 2 and says why.
+fn assert_refused(arguments: &[&str], message: &str) {
+    let output = strata(arguments, None);
+    assert_eq!(output.status.code(), Some(2), "{arguments:?}");
+    assert!(stderr(&output).contains(message), "{}", stderr(&output));
 }
 
 #[test]

@@ -13,19 +13,10 @@ use std::path::Path;
 
 use resvg::usvg;
 
-use strata::layout::{Layout, LayoutOptions, layout};
+use strata::layout::{LayoutOptions, layout};
 use strata::render::{Background, Charset, PngOptions, SvgOptions, Theme, text};
 
-use common::{DARK, LIGHT, check_png, drawn_svg};
-
-fn layout_of(source: &str) -> Layout {
-    let model = strata::compile(source).unwrap_or_else(|errors| panic!("compiles: {errors:?}"));
-    layout(&model, &LayoutOptions::default()).expect("lays out")
-}
-
-fn layout_of_file(path: &Path) -> Layout {
-    layout_of(&std::fs::read_to_string(path).expect("test case is UTF-8"))
-}
+use common::{DARK, LIGHT, check_png, drawn_svg, layout_of, layout_of_file};
 
 /// The SVG of a case, after checking it; this is what is snapshotted.
 fn check_case(path: &Path) -> String {

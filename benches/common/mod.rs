@@ -1,6 +1,7 @@
-//! The generated diagrams the benchmarks share.
+//! The generated diagrams and the statistics the benchmarks share.
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 /// A small deterministic generator (xorshift64*), so the benchmark needs no
 /// random-number crate and every run draws the same diagrams.
@@ -53,4 +54,10 @@ pub fn generate(count: usize, seed: u64) -> String {
         }
     }
     source
+}
+
+/// The middle one of the samples.
+pub fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
 }

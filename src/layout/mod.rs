@@ -166,7 +166,8 @@ pub struct Net {
     pub style: EdgeStyle,
     /// Orthogonal polylines through cell centres; consecutive points share a
     /// row or a column. Paths of one net meet only at their ends or at a
-    /// point of another of its paths (a junction).
+    /// point of another of its paths (a junction); a path that reaches a
+    /// box ends at that end's [`End::path_end`].
     pub paths: Vec<Vec<Point>>,
     /// Where the net meets boxes.
     pub ends: Vec<End>,
@@ -183,6 +184,25 @@ pub struct End {
     pub side: Side,
     /// Whether an arrowhead points into the box here.
     pub arrow: bool,
+}
+
+impl End {
+    /// The cell a path ends in here: the port, or for an arrowhead on the
+    /// left or right side, the cell beside the port, where the arrowhead
+    /// sits (`─▶│`).
+    pub fn path_end(&self) -> Point {
+        match (self.arrow, self.side) {
+            (true, Side::Left) => Point {
+                x: self.port.x - 1,
+                ..self.port
+            },
+            (true, Side::Right) => Point {
+                x: self.port.x + 1,
+                ..self.port
+            },
+            _ => self.port,
+        }
+    }
 }
 
 /// A side of a box.

@@ -114,12 +114,10 @@ fn rasterise(tree: &usvg::Tree, scale: f32, strip_bytes: u64) -> Result<Vec<u8>,
         .map(|size| (size.width(), size.height()))
         .filter(|&(width, height)| u64::from(width) * u64::from(height) <= MAX_PIXELS)
         .ok_or(too_large.clone())?;
-    let strip_rows =
-        (strip_bytes / (u64::from(width) * 4).max(1)).clamp(1, u64::from(height.max(1)));
+    let strip_rows = (strip_bytes / (u64::from(width) * 4)).clamp(1, u64::from(height)) as u32;
     // A strip is drawn with rows to spare above and below: anti-aliasing
     // differs near a pixmap's edge, and the spare rows take the difference.
-    let mut strip =
-        Pixmap::new(width, strip_rows as u32 + 2 * SPARE_ROWS).ok_or(too_large.clone())?;
+    let mut strip = Pixmap::new(width, strip_rows + 2 * SPARE_ROWS).ok_or(too_large.clone())?;
     let mut bytes = Vec::new();
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
     encoder.set_color(png::ColorType::Rgba);
@@ -130,20 +128,19 @@ fn rasterise(tree: &usvg::Tree, scale: f32, strip_bytes: u64) -> Result<Vec<u8>,
     // The image is drawn in strips of rows, each encoded once drawn, so
     // memory stays a few strips' whatever the image's height. Strips are
     // drawn on a second thread while the last one is encoded here.
-    let tops: Vec<u32> = (0..height).step_by(strip_rows as usize).collect();
     let draw = |top: u32, strip: &mut Pixmap| {
         strip.fill(resvg::tiny_skia::Color::TRANSPARENT);
         let shift = top as f32 - SPARE_ROWS as f32;
         let transform = Transform::from_scale(scale, scale).post_translate(0.0, -shift);
         resvg::render(tree, transform, &mut strip.as_mut());
-        let rows = (strip_rows as u32).min(height - top);
+        let rows = strip_rows.min(height - top);
         let start = (SPARE_ROWS * width * 4) as usize;
         unpremultiplied(&strip.data()[start..start + (rows * width * 4) as usize])
     };
     let written = std::thread::scope(|scope| {
         let (send, receive) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
-            for &top in &tops {
+            for top in (0..height).step_by(strip_rows as usize) {
                 if send.send(draw(top, &mut strip)).is_err() {
                     break;
                 }
@@ -189,8 +186,9 @@ static MONOSPACE_BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSansMono
 static CJK: &[u8] = include_bytes!("../../assets/fonts/DroidSansFallback.ttf");
 static EMOJI: &[u8] = include_bytes!("../../assets/fonts/SymbolaEmoji.ttf");
 
-/// The bundled fonts, loaded once.
-fn bundled_fonts() -> Arc<fontdb::Database> {
+/// The fonts compiled into the binary, loaded once: the only ones PNG text
+/// is drawn with.
+pub fn bundled_fonts() -> Arc<fontdb::Database> {
     static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
     FONTS
         .get_or_init(|| {

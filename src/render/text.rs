@@ -135,25 +135,13 @@ fn draw_band(layout: &Layout, charset: Charset, rows: Range<usize>) -> String {
         }
         for end in &net.ends {
             if end.arrow {
-                let (at, arrow) = match end.side {
-                    Side::Top => (end.port, Arrow::Down),
-                    Side::Bottom => (end.port, Arrow::Up),
-                    Side::Left => (
-                        Point {
-                            x: end.port.x - 1,
-                            y: end.port.y,
-                        },
-                        Arrow::Right,
-                    ),
-                    Side::Right => (
-                        Point {
-                            x: end.port.x + 1,
-                            y: end.port.y,
-                        },
-                        Arrow::Left,
-                    ),
+                let arrow = match end.side {
+                    Side::Top => Arrow::Down,
+                    Side::Bottom => Arrow::Up,
+                    Side::Left => Arrow::Right,
+                    Side::Right => Arrow::Left,
                 };
-                canvas.set_glyph(at, arrow.glyph(charset));
+                canvas.set_glyph(end.path_end(), arrow.glyph(charset));
             }
         }
     }

@@ -5,13 +5,12 @@
 #![allow(dead_code)]
 
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
 
 use resvg::tiny_skia::Pixmap;
-use resvg::usvg::{self, fontdb};
+use resvg::usvg;
 use unicode_width::UnicodeWidthChar;
 
-use strata::layout::{Layout, Rect};
+use strata::layout::{Layout, LayoutOptions, Rect, layout};
 use strata::model::Shape;
 use strata::render::svg::{CELL_HEIGHT, CELL_WIDTH, MARGIN, size};
 use strata::render::{Background, Charset, PngOptions, SvgOptions, png, svg, text};
@@ -54,32 +53,20 @@ pub fn check_svg(drawing: &str, layout: &Layout, id_prefix: &str) -> usvg::Tree 
 /// Parses an SVG as the PNG renderer does: with only the bundled fonts.
 pub fn parse(svg: &str) -> usvg::Tree {
     let options = usvg::Options {
-        fontdb: bundled_fonts(),
+        fontdb: strata::render::png::bundled_fonts(),
         ..usvg::Options::default()
     };
     usvg::Tree::from_str(svg, &options).unwrap_or_else(|error| panic!("{error}:\n{svg}"))
 }
 
-/// The fonts in `assets/fonts/`, read from the files (the binary has them
-/// compiled in; the tests read what it was compiled from).
-fn bundled_fonts() -> Arc<fontdb::Database> {
-    static FONTS: OnceLock<Arc<fontdb::Database>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| {
-            let mut fonts = fontdb::Database::new();
-            let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts");
-            for name in [
-                "DejaVuSansMono.ttf",
-                "DejaVuSansMono-Bold.ttf",
-                "DroidSansFallback.ttf",
-                "SymbolaEmoji.ttf",
-            ] {
-                let data = std::fs::read(directory.join(name)).expect("a bundled font");
-                fonts.load_font_data(data);
-            }
-            Arc::new(fonts)
-        })
-        .clone()
+/// The layout of a source, which must be valid and find room.
+pub fn layout_of(source: &str) -> Layout {
+    let model = strata::compile(source).unwrap_or_else(|errors| panic!("compiles: {errors:?}"));
+    layout(&model, &LayoutOptions::default()).expect("lays out")
+}
+
+pub fn layout_of_file(path: &Path) -> Layout {
+    layout_of(&std::fs::read_to_string(path).expect("a UTF-8 source"))
 }
 
 pub fn text_nodes(group: &usvg::Group) -> usize {

@@ -533,14 +533,16 @@ impl<'a> NetRouter<'a> {
                               path: &mut Vec<Point>,
                               at_start: bool| {
                 let port = Self::port_of(side, outside);
-                placed_ends.push(End {
+                let end = End {
                     node,
                     port,
                     side,
                     arrow,
-                });
-                // A sideways arrowhead sits beside the border, not on it.
-                if !(arrow && is_horizontal(side)) {
+                };
+                placed_ends.push(end);
+                // The path reaches the port, unless a sideways arrowhead
+                // sits beside the border: then it ends outside.
+                if end.path_end() == port {
                     if at_start {
                         path.insert(0, port);
                     } else {

@@ -332,7 +332,7 @@ fn write_net(
         };
         let mut corners: Vec<At> = path.iter().map(|&point| centre(point)).collect();
         for (point, at_start) in [(first, true), (last, false)] {
-            let Some(end) = net.ends.iter().find(|end| end_cells(end).contains(&point)) else {
+            let Some(end) = net.ends.iter().find(|end| end.path_end() == point) else {
                 junctions.insert(point);
                 continue;
             };
@@ -375,23 +375,6 @@ fn write_net(
         write_text(svg, label, "strata-edge-label");
     }
     svg.push_str("</g>\n");
-}
-
-/// The cells a path may end in at an end: the port, and the cell before a
-/// side port where the text drawing puts the arrowhead.
-fn end_cells(end: &End) -> [Point; 2] {
-    let beside = match (end.arrow, end.side) {
-        (true, Side::Left) => Point {
-            x: end.port.x - 1,
-            ..end.port
-        },
-        (true, Side::Right) => Point {
-            x: end.port.x + 1,
-            ..end.port
-        },
-        _ => end.port,
-    };
-    [end.port, beside]
 }
 
 /// Where a line meets its box at an end: the centre of the port, on the
